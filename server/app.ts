@@ -1,0 +1,83 @@
+import fastifyCookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase, type Database } from '../db/connection.ts';
+import { seedDemoTown } from '../db/demo-town.ts';
+import { migrate } from '../db/migrate.ts';
+import { originCheck } from './auth/origin-check.ts';
+import { authRoutes } from './auth/routes.ts';
+import { sessionCookie } from './auth/session-cookie.ts';
+import type { AppConfig } from './config.ts';
+import { installErrorHandling, notFound } from './errors.ts';
+import { healthRoutes } from './health/routes.ts';
+import { meetingRoutes } from './meetings/routes.ts';
+import { spaceRoutes } from './spaces/routes.ts';
+import { validatorCompiler } from './validation.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database;
+  }
+}
+
+/** Builds the whole server from a config, the same way for production and tests. */
+export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
+  const db = await openDatabase(config.database);
+  try {
+    await migrate(db.sql);
+    if (config.demo) await seedDemoTown(db.sql);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const app = Fastify({
+    logger: config.logger ? { level: 'info' } : false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorate('db', db);
+  app.addHook('onClose', () => db.close());
+  app.setValidatorCompiler(validatorCompiler);
+  installErrorHandling(app);
+
+  const sql = db.sql;
+  const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
+
+  await app.register(swagger, {
+    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'meetings' }] },
+  });
+  await app.register(fastifyCookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(originCheck, { publicUrl: config.publicUrl });
+  await app.register(sessionCookie, { sql, secureCookies });
+
+  await app.register(healthRoutes, { sql });
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit });
+      await api.register(spaceRoutes, { prefix: '/spaces', sql });
+      await api.register(meetingRoutes, { prefix: '/meetings', sql });
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api' },
+  );
+
+  const clientDir = config.clientDir;
+  const hasClient = clientDir !== undefined && existsSync(join(clientDir, 'index.html'));
+  if (hasClient) await app.register(fastifyStatic, { root: clientDir, wildcard: false });
+  app.setNotFoundHandler(async (request, reply) => {
+    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');
+    // The client routes its own paths: any page address gets the app shell.
+    if (hasClient && isPage) return reply.type('text/html').sendFile('index.html');
+    throw notFound(`Route ${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,136 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Sql } from '../../db/connection.ts';
+import { HttpError, notFound, unauthorized } from '../errors.ts';
+import { ErrorReply } from '../schemas.ts';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
+import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
+import { createSession, generateSessionToken, invalidateSession, type SessionUser } from './sessions.ts';
+
+export interface AuthRoutesOptions {
+  sql: Sql;
+  secureCookies: boolean;
+  loginRateLimit: { max: number; windowMs: number };
+}
+
+const User = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  displayName: Type.String(),
+  isAdmin: Type.Boolean(),
+});
+const UserReply = Type.Object({ user: User });
+const Email = Type.String({ format: 'email', maxLength: 254 });
+const Credentials = Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 1024 }) });
+const SignUp = Type.Object({
+  email: Email,
+  password: Type.String({ minLength: 10, maxLength: 1024 }),
+  displayName: Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' }),
+});
+const SessionInfo = Type.Object({
+  id: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  current: Type.Boolean(),
+});
+
+export const emailKey = (email: string) => email.trim().toLowerCase();
+
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { sql, secureCookies, loginRateLimit }) => {
+  const throttle = { rateLimit: { max: loginRateLimit.max, timeWindow: loginRateLimit.windowMs } };
+
+  async function startSession(request: Parameters<typeof setSessionCookie>[0], reply: Parameters<typeof setSessionCookie>[1], userId: string) {
+    const token = generateSessionToken();
+    await createSession(sql, token, userId, request.headers['user-agent']?.slice(0, 300) ?? null);
+    setSessionCookie(request, reply, token, secureCookies);
+  }
+
+  app.post(
+    '/signup',
+    {
+      config: throttle,
+      schema: { tags: ['auth'], body: SignUp, response: { 201: UserReply, 400: ErrorReply, 409: ErrorReply, 429: ErrorReply } },
+    },
+    async (request, reply) => {
+      const { email, password, displayName } = request.body;
+      const passwordHash = await hashPassword(password);
+      const [user] = await sql<SessionUser[]>`
+        insert into users (email, email_key, display_name, password_hash)
+        values (${email.trim()}, ${emailKey(email)}, ${displayName.trim()}, ${passwordHash})
+        on conflict (email_key) do nothing
+        returning id, email, display_name as "displayName", is_admin as "isAdmin"`;
+      if (!user) throw new HttpError(409, 'An account with this email already exists');
+      await startSession(request, reply, user.id);
+      return reply.code(201).send({ user });
+    },
+  );
+
+  app.post(
+    '/signin',
+    {
+      config: throttle,
+      schema: { tags: ['auth'], body: Credentials, response: { 200: UserReply, 400: ErrorReply, 401: ErrorReply, 429: ErrorReply } },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const [row] = await sql<(SessionUser & { passwordHash: string })[]>`
+        select id, email, display_name as "displayName", is_admin as "isAdmin", password_hash as "passwordHash"
+        from users where email_key = ${emailKey(email)}`;
+      const ok = row ? await verifyPassword(row.passwordHash, password) : await verifyAgainstDecoy(password);
+      if (!row || !ok) throw unauthorized('Wrong email or password');
+      await startSession(request, reply, row.id);
+      const { passwordHash: _, ...user } = row;
+      return { user };
+    },
+  );
+
+  app.post('/signout', { schema: { tags: ['auth'], response: { 204: Type.Null() } } }, async (request, reply) => {
+    if (request.session) await invalidateSession(sql, request.session.id);
+    clearSessionCookie(request, reply, secureCookies);
+    return reply.code(204).send();
+  });
+
+  app.get('/me', { schema: { tags: ['auth'], response: { 200: Type.Object({ user: Type.Union([User, Type.Null()]) }) } } }, async (request) => ({
+    user: request.user,
+  }));
+
+  app.get(
+    '/sessions',
+    { schema: { tags: ['auth'], response: { 200: Type.Object({ sessions: Type.Array(SessionInfo) }), 401: ErrorReply } } },
+    async (request) => {
+      const current = request.session;
+      if (!current) throw unauthorized();
+      const rows = await sql<{ id: string; createdAt: Date; expiresAt: Date; userAgent: string | null }[]>`
+        select id, created_at as "createdAt", expires_at as "expiresAt", user_agent as "userAgent"
+        from sessions where user_id = ${current.userId} and expires_at > now() order by created_at desc`;
+      return {
+        sessions: rows.map((s) => ({
+          id: s.id,
+          createdAt: s.createdAt.toISOString(),
+          expiresAt: s.expiresAt.toISOString(),
+          userAgent: s.userAgent,
+          current: s.id === current.id,
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/sessions/:id',
+    {
+      schema: {
+        tags: ['auth'],
+        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
+        response: { 204: Type.Null(), 401: ErrorReply, 404: ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const current = request.session;
+      if (!current) throw unauthorized();
+      const deleted = await sql`delete from sessions where id = ${request.params.id} and user_id = ${current.userId} returning id`;
+      if (deleted.length === 0) throw notFound('Session');
+      if (request.params.id === current.id) clearSessionCookie(request, reply, secureCookies);
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,30 @@
+import type { Sql } from '../../db/connection.ts';
+import type { SessionUser } from '../auth/sessions.ts';
+import type { Actor, SpaceRole } from './permissions.ts';
+
+const noRoles: ReadonlySet<SpaceRole> = new Set();
+
+export function anonymousActor(): Actor {
+  return { userId: null, isAdmin: false, roles: noRoles };
+}
+
+/** The user as they stand in one space. */
+export async function actorInSpace(sql: Sql, user: SessionUser | null, spaceId: string): Promise<Actor> {
+  if (!user) return anonymousActor();
+  const rows = await sql<{ role: SpaceRole }[]>`select role from space_roles where user_id = ${user.id} and space_id = ${spaceId}`;
+  return { userId: user.id, isAdmin: user.isAdmin, roles: new Set(rows.map((r) => r.role)) };
+}
+
+/** The user as they stand in every space, for filtering lists. */
+export async function actorsBySpace(sql: Sql, user: SessionUser | null): Promise<(spaceId: string) => Actor> {
+  if (!user) return anonymousActor;
+  const rows = await sql<{ spaceId: string; role: SpaceRole }[]>`
+    select space_id as "spaceId", role from space_roles where user_id = ${user.id}`;
+  const roles = new Map<string, Set<SpaceRole>>();
+  for (const { spaceId, role } of rows) {
+    let set = roles.get(spaceId);
+    if (!set) roles.set(spaceId, (set = new Set()));
+    set.add(role);
+  }
+  return (spaceId) => ({ userId: user.id, isAdmin: user.isAdmin, roles: roles.get(spaceId) ?? noRoles });
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { actions, can, type Action, type Actor, type SpaceContext, type SpaceRole } from './permissions.ts';
+
+// One column per standing: anonymous, signed-in user, member, juror, moderator, secretary, chair, site admin.
+const standings = ['anonymous', 'user', 'member', 'juror', 'moderator', 'secretary', 'chair', 'admin'] as const;
+
+function actorOf(standing: (typeof standings)[number]): Actor {
+  if (standing === 'anonymous') return { userId: null, isAdmin: false, roles: new Set() };
+  if (standing === 'user') return { userId: 'u', isAdmin: false, roles: new Set() };
+  if (standing === 'admin') return { userId: 'u', isAdmin: true, roles: new Set() };
+  return { userId: 'u', isAdmin: false, roles: new Set<SpaceRole>([standing]) };
+}
+
+const contexts = {
+  publicForum: { kind: 'forum', visibility: 'public' },
+  membersForum: { kind: 'forum', visibility: 'members' },
+  jury: { kind: 'jury', visibility: 'members' },
+} satisfies Record<string, SpaceContext>;
+
+const all = 'xxxxxxxx';
+const signedIn = '.xxxxxxx';
+const inSpace = '..xxxxxx';
+const same = (row: string) => ({ publicForum: row, membersForum: row, jury: row });
+const visibleTo = (publicRow: string, privateRow: string) => ({ publicForum: publicRow, membersForum: privateRow, jury: privateRow });
+
+// x = allowed, . = refused; columns as in `standings`.
+const expected: Record<Action, Record<keyof typeof contexts, string>> = {
+  'space.view': visibleTo(all, inSpace),
+  'space.create': same('.......x'),
+  'space.update': same('......xx'),
+  'space.appointStaff': same('.......x'),
+  'space.manageMembers': same('......xx'),
+  'space.join': { publicForum: signedIn, membersForum: '........', jury: '........' },
+  'thread.create': same(inSpace),
+  'post.create': same(inSpace),
+  'post.react': visibleTo(signedIn, inSpace),
+  'post.report': visibleTo(signedIn, inSpace),
+  'post.hide': same('....x.xx'),
+  'thread.lock': same('....x.xx'),
+  'user.mute': same('....x.xx'),
+  'moderation.read': same('....x.xx'),
+  'meeting.view': visibleTo(all, inSpace),
+  'meeting.manage': same('.....xxx'),
+  'meeting.register': visibleTo(signedIn, inSpace),
+  'meeting.readRegistrations': same('....xxxx'),
+  'room.watch': visibleTo(all, inSpace),
+  'room.participate': visibleTo(signedIn, inSpace),
+  'room.moderate': same('....x.xx'),
+  'room.chair': same('......xx'),
+  'poll.addHallVotes': same('.....xxx'),
+  'notes.write': same(inSpace),
+  'recommendations.read': { publicForum: '........', membersForum: '........', jury: '...x..x.' },
+  'recommendations.write': { publicForum: '........', membersForum: '........', jury: '...x..x.' },
+  'recommendations.signOff': { publicForum: '........', membersForum: '........', jury: '...x....' },
+  'statement.freeze': { publicForum: '........', membersForum: '........', jury: '......x.' },
+  'minutes.readDraft': same(inSpace),
+  'minutes.write': same('.....xxx'),
+  'minutes.submit': same('.....x.x'),
+  'minutes.approve': same('......xx'),
+  'minutes.publish': same('.....xxx'),
+};
+
+describe('the permission table', () => {
+  it('lists every action the permission module knows, and no other', () => {
+    expect(Object.keys(expected).sort()).toEqual([...actions].sort());
+  });
+
+  for (const action of actions) {
+    for (const [contextName, context] of Object.entries(contexts) as [keyof typeof contexts, SpaceContext][]) {
+      it(`${action} in a ${contextName}`, () => {
+        const row = standings.map((standing) => (can(actorOf(standing), action, context) ? 'x' : '.')).join('');
+        expect(row).toBe(expected[action][contextName]);
+      });
+    }
+  }
+});
