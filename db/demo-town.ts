@@ -132,8 +132,8 @@ function eveningInDays(days: number): Date {
 
 /** Seeds the demo town when the database holds no space yet; returns whether it did. */
 export async function seedDemoTown(sql: Sql): Promise<boolean> {
-  const [{ count }] = (await sql<{ count: number }[]>`select count(*)::int as count from spaces`) as [{ count: number }];
-  if (count > 0) return false;
+  const [existing] = await sql`select 1 from spaces limit 1`;
+  if (existing) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await sql.begin(async (tx) => {
     const userIds = new Map<AccountKey, string>();

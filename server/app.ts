@@ -17,6 +17,7 @@ import { installErrorHandling, notFound } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
 import { meetingRoutes } from './meetings/routes.ts';
 import { spaceRoutes } from './spaces/routes.ts';
+import { spaceThreadRoutes, threadRoutes } from './threads/routes.ts';
 import { validatorCompiler } from './validation.ts';
 
 declare module 'fastify' {
@@ -50,7 +51,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
 
   await app.register(swagger, {
-    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'meetings' }] },
+    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }] },
   });
   await app.register(fastifyCookie);
   await app.register(rateLimit, { global: false });
@@ -62,6 +63,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit });
       await api.register(spaceRoutes, { prefix: '/spaces', sql });
+      await api.register(spaceThreadRoutes, { prefix: '/spaces', sql });
+      await api.register(threadRoutes, { sql });
       await api.register(meetingRoutes, { prefix: '/meetings', sql });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },

@@ -87,7 +87,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   app.post('/signout', { schema: { tags: ['auth'], response: { 204: Type.Null() } } }, async (request, reply) => {
     if (request.session) await invalidateSession(sql, request.session.id);
     clearSessionCookie(request, reply, secureCookies);
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 
   app.get('/me', { schema: { tags: ['auth'], response: { 200: Type.Object({ user: Type.Union([User, Type.Null()]) }) } } }, async (request) => ({
@@ -130,7 +130,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       const deleted = await sql`delete from sessions where id = ${request.params.id} and user_id = ${current.userId} returning id`;
       if (deleted.length === 0) throw notFound('Session');
       if (request.params.id === current.id) clearSessionCookie(request, reply, secureCookies);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

@@ -8,10 +8,10 @@ import { ErrorReply, LocalizedText } from '../schemas.ts';
 export const Space = Type.Object({
   id: Type.String(),
   slug: Type.String(),
-  kind: Type.Union(spaceKinds.map((k) => Type.Literal(k))),
+  kind: Type.Enum(spaceKinds),
   name: LocalizedText,
   description: LocalizedText,
-  visibility: Type.Union(visibilities.map((v) => Type.Literal(v))),
+  visibility: Type.Enum(visibilities),
 });
 
 export interface SpaceRow {

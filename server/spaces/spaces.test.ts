@@ -53,7 +53,7 @@ describe('spaces of the demo town', () => {
   it('seeds the demo town only once', async () => {
     const { seedDemoTown } = await import('../../db/demo-town.ts');
     expect(await seedDemoTown(t.app.db.sql)).toBe(false);
-    const [{ count }] = (await t.app.db.sql<{ count: number }[]>`select count(*)::int as count from spaces`) as [{ count: number }];
-    expect(count).toBe(5);
+    const [row] = await t.app.db.sql<{ count: number }[]>`select count(*)::int as count from spaces`;
+    expect(row?.count).toBe(5);
   });
 });

@@ -1,0 +1,31 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createTestDatabase } from '../../db/test-database.ts';
+import { buildApp } from '../../server/app.ts';
+import { testConfig } from '../../server/config.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+export const artifactsDir = join(root, 'e2e/artifacts');
+
+export interface RunningTown {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A fresh demo town served with the built client on a real port. */
+export async function startDemoTown(): Promise<RunningTown> {
+  await mkdir(artifactsDir, { recursive: true });
+  const database = await createTestDatabase();
+  const app = await buildApp(testConfig({ database: database.options, demo: true, clientDir: join(root, 'dist/client') }));
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    url,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
