@@ -17,7 +17,7 @@ describe('the HTTP surface', () => {
   it('answers unknown API routes with a JSON 404', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/no/such/route?x=1' });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Route GET /api/no/such/route not found' });
+    expect(response.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Route GET /api/no/such/route not found', code: 'not_found' });
   });
 
   it('documents every API route in /api/openapi.json', async () => {
@@ -54,7 +54,12 @@ describe('the HTTP surface', () => {
     try {
       const response = await t.app.inject({ method: 'GET', url: '/api/spaces' });
       expect(response.statusCode).toBe(500);
-      expect(response.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on the server' });
+      expect(response.json()).toEqual({
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: 'Something went wrong on the server',
+        code: 'server_error',
+      });
     } finally {
       await t.app.db.sql`alter table spaces_moved rename to spaces`;
     }

@@ -16,6 +16,9 @@ import type { AppConfig } from './config.ts';
 import { installErrorHandling, notFound } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
 import { meetingRoutes } from './meetings/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { moderationRoutes } from './moderation/routes.ts';
+import { spacePeopleRoutes } from './spaces/people.ts';
 import { spaceRoutes } from './spaces/routes.ts';
 import { spaceThreadRoutes, threadRoutes } from './threads/routes.ts';
 import { validatorCompiler } from './validation.ts';
@@ -64,7 +67,10 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit });
       await api.register(spaceRoutes, { prefix: '/spaces', sql });
       await api.register(spaceThreadRoutes, { prefix: '/spaces', sql });
+      await api.register(spacePeopleRoutes, { prefix: '/spaces', sql });
       await api.register(threadRoutes, { sql });
+      await api.register(moderationRoutes, { sql });
+      await api.register(auditRoutes, { sql });
       await api.register(meetingRoutes, { prefix: '/meetings', sql });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },

@@ -4,6 +4,7 @@ export const ErrorReply = Type.Object({
   statusCode: Type.Integer(),
   error: Type.String(),
   message: Type.String(),
+  code: Type.Optional(Type.String()),
 });
 
 export const LocalizedText = Type.Object({

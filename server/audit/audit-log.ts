@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/connection.ts';
+import type { Queries } from '../../db/connection.ts';
 
 export interface AuditEntry {
   spaceId: string | null;
@@ -11,7 +11,7 @@ export interface AuditEntry {
 }
 
 /** Appends one row; callers pass their transaction so the action and its record land together. */
-export async function recordAudit(sql: Sql, entry: AuditEntry): Promise<void> {
+export async function recordAudit(sql: Queries, entry: AuditEntry): Promise<void> {
   await sql`insert into audit_log (space_id, actor_id, action, target_type, target_id, reason, details)
             values (${entry.spaceId}, ${entry.actorId}, ${entry.action}, ${entry.targetType}, ${entry.targetId},
                     ${entry.reason ?? null}, ${sql.json((entry.details ?? {}) as never)})`;

@@ -52,13 +52,14 @@ describe('sign-up and sign-in', () => {
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.body).toBe(unknown.body);
+    expect(wrong.json().code).toBe('invalid_credentials');
     expect(wrong.cookies).toEqual([]);
   });
 
   it('names the field of a body with a wrong type', async () => {
     const response = await t.app.inject({ method: 'POST', url: '/api/auth/signin', payload: { email: 'a@example.fi', password: 42 } });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'body/password must be string' });
+    expect(response.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'body/password must be string', code: 'invalid_input' });
   });
 
   it('refuses a short password and an invalid email with a message', async () => {

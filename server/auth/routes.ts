@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
-import { HttpError, notFound, unauthorized } from '../errors.ts';
+import { conflict, notFound, unauthorized } from '../errors.ts';
 import { ErrorReply } from '../schemas.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
@@ -59,7 +59,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         values (${email.trim()}, ${emailKey(email)}, ${displayName.trim()}, ${passwordHash})
         on conflict (email_key) do nothing
         returning id, email, display_name as "displayName", is_admin as "isAdmin"`;
-      if (!user) throw new HttpError(409, 'An account with this email already exists');
+      if (!user) throw conflict('An account with this email already exists', 'email_taken');
       await startSession(request, reply, user.id);
       return reply.code(201).send({ user });
     },
@@ -77,7 +77,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         select id, email, display_name as "displayName", is_admin as "isAdmin", password_hash as "passwordHash"
         from users where email_key = ${emailKey(email)}`;
       const ok = row ? await verifyPassword(row.passwordHash, password) : await verifyAgainstDecoy(password);
-      if (!row || !ok) throw unauthorized('Wrong email or password');
+      if (!row || !ok) throw unauthorized('Wrong email or password', 'invalid_credentials');
       await startSession(request, reply, row.id);
       const { passwordHash: _, ...user } = row;
       return { user };

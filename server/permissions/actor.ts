@@ -8,6 +8,11 @@ export function anonymousActor(): Actor {
   return { userId: null, isAdmin: false, roles: noRoles };
 }
 
+/** The user outside any space, for site-wide actions such as creating a space. */
+export function siteActor(user: SessionUser | null): Actor {
+  return user ? { userId: user.id, isAdmin: user.isAdmin, roles: noRoles } : anonymousActor();
+}
+
 /** The user as they stand in one space. */
 export async function actorInSpace(sql: Sql, user: SessionUser | null, spaceId: string): Promise<Actor> {
   if (!user) return anonymousActor();

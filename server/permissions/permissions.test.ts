@@ -31,6 +31,7 @@ const expected: Record<Action, Record<keyof typeof contexts, string>> = {
   'space.appointStaff': same('.......x'),
   'space.manageMembers': same('......xx'),
   'space.join': { publicForum: signedIn, membersForum: '........', jury: '........' },
+  'space.listPeople': same(inSpace),
   'thread.create': same(inSpace),
   'post.create': same(inSpace),
   'post.react': visibleTo(signedIn, inSpace),

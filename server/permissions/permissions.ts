@@ -51,6 +51,7 @@ const rules = {
   'space.appointStaff': { who: staff() },
   'space.manageMembers': { who: staff('chair') },
   'space.join': { who: 'signedIn', when: isOpenForum },
+  'space.listPeople': { who: 'inSpace' },
 
   'thread.create': { who: 'inSpace' },
   'post.create': { who: 'inSpace' },

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
-import { forbidden, HttpError } from '../errors.ts';
+import { conflict, forbidden, unauthorized } from '../errors.ts';
 import { actorsBySpace } from '../permissions/actor.ts';
 import { can, type Actor, type SpaceKind, type Visibility } from '../permissions/permissions.ts';
 import { ErrorReply, IdParams, Person, SlugParams } from '../schemas.ts';
@@ -9,7 +9,7 @@ import { renderMarkdown } from './markdown.ts';
 import { loadPosts, Post, reactionKinds } from './post-view.ts';
 import { activeMute, postForAction, threadForAction, type ThreadRow } from './thread-store.ts';
 
-const Thread = Type.Object({
+export const Thread = Type.Object({
   id: Type.String(),
   spaceId: Type.String(),
   title: Type.String(),
@@ -52,11 +52,11 @@ const viewerOf = (actor: Actor, space: { kind: SpaceKind; visibility: Visibility
 
 async function refuseIfMuted(sql: Sql, spaceId: string, userId: string) {
   const mute = await activeMute(sql, spaceId, userId);
-  if (mute) throw forbidden(`You are muted in this space until ${mute.mutedUntil.toISOString()}: ${mute.reason}`);
+  if (mute) throw forbidden(`You are muted in this space until ${mute.mutedUntil.toISOString()}: ${mute.reason}`, 'muted');
 }
 
 function refuseIfLocked(thread: ThreadRow) {
-  if (thread.lockedAt) throw new HttpError(409, `This thread is locked: ${thread.lockedReason ?? ''}`);
+  if (thread.lockedAt) throw conflict(`This thread is locked: ${thread.lockedReason ?? ''}`, 'thread_locked');
 }
 
 /** Routes under /api/spaces/:slug/threads. */
@@ -218,7 +218,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
     async (request) => {
       const { post, thread, space, actor } = await postForAction(sql, request.user, request.params.id, 'post.create');
       if (post.authorId !== actor.userId) throw forbidden('Only the author can edit a post');
-      if (post.hiddenAt) throw new HttpError(409, 'A hidden post cannot be edited');
+      if (post.hiddenAt) throw conflict('A hidden post cannot be edited', 'post_hidden');
       refuseIfLocked(thread);
       await refuseIfMuted(sql, space.id, actor.userId);
       await sql.begin(async (tx) => {
@@ -249,6 +249,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
     },
     async (request) => {
       const { post, space, actor } = await postForAction(sql, request.user, request.params.id, 'space.view');
+      if (!actor.userId) throw unauthorized();
       if (post.authorId !== actor.userId && !can(actor, 'post.hide', space)) throw forbidden('Only the author and moderators see earlier versions');
       const rows = await sql<{ revision: number; bodyMarkdown: string; createdAt: Date }[]>`
         select revision, body_markdown as "bodyMarkdown", created_at as "createdAt" from post_revisions
