@@ -18,6 +18,7 @@ import { healthRoutes } from './health/routes.ts';
 import { meetingRoutes } from './meetings/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { moderationRoutes } from './moderation/routes.ts';
+import { searchRoutes } from './search/routes.ts';
 import { spacePeopleRoutes } from './spaces/people.ts';
 import { spaceRoutes } from './spaces/routes.ts';
 import { spaceThreadRoutes, threadRoutes } from './threads/routes.ts';
@@ -54,7 +55,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
 
   await app.register(swagger, {
-    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }] },
+    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }, { name: 'search' }] },
   });
   await app.register(fastifyCookie);
   await app.register(rateLimit, { global: false });
@@ -71,6 +72,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       await api.register(threadRoutes, { sql });
       await api.register(moderationRoutes, { sql });
       await api.register(auditRoutes, { sql });
+      await api.register(searchRoutes, { sql });
       await api.register(meetingRoutes, { prefix: '/meetings', sql });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
