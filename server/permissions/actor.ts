@@ -1,6 +1,6 @@
 import type { Sql } from '../../db/connection.ts';
 import type { SessionUser } from '../auth/sessions.ts';
-import type { Actor, SpaceRole } from './permissions.ts';
+import { can, type Actor, type SpaceKind, type SpaceRole, type Visibility } from './permissions.ts';
 
 const noRoles: ReadonlySet<SpaceRole> = new Set();
 
@@ -32,4 +32,16 @@ export async function actorsBySpace(sql: Sql, user: SessionUser | null): Promise
     set.add(role);
   }
   return (spaceId) => ({ userId: user.id, isAdmin: user.isAdmin, roles: roles.get(spaceId) ?? noRoles });
+}
+
+/**
+ * The spaces the user may see, decided by `can()` space by space, so list queries can filter in
+ * SQL (and use their indexes and LIMIT) without a second copy of the visibility rule.
+ */
+export async function viewableSpaceIds(sql: Sql, user: SessionUser | null): Promise<string[]> {
+  const [actorFor, spaces] = await Promise.all([
+    actorsBySpace(sql, user),
+    sql<{ id: string; kind: SpaceKind; visibility: Visibility }[]>`select id, kind, visibility from spaces`,
+  ]);
+  return spaces.filter((space) => can(actorFor(space.id), 'space.view', space)).map((space) => space.id);
 }

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
 import { conflict, forbidden, unauthorized } from '../errors.ts';
-import { actorsBySpace } from '../permissions/actor.ts';
+import { viewableSpaceIds } from '../permissions/actor.ts';
 import { can, type Actor, type SpaceKind, type Visibility } from '../permissions/permissions.ts';
 import { ErrorReply, IdParams, Person, SlugParams } from '../schemas.ts';
 import { spaceForAction } from '../spaces/space-store.ts';
@@ -128,15 +128,15 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
       },
     },
     async (request) => {
-      const actorFor = await actorsBySpace(sql, request.user);
-      const rows = await sql<(ThreadRow & { spaceSlug: string; kind: SpaceKind; visibility: Visibility })[]>`
+      const spaceIds = await viewableSpaceIds(sql, request.user);
+      const rows = await sql<(ThreadRow & { spaceSlug: string })[]>`
         select t.id, t.space_id as "spaceId", t.author_id as "authorId", u.display_name as "authorName", t.title,
                t.created_at as "createdAt", t.last_post_at as "lastPostAt", t.post_count as "postCount",
-               t.locked_at as "lockedAt", t.locked_reason as "lockedReason", s.slug as "spaceSlug", s.kind, s.visibility
+               t.locked_at as "lockedAt", t.locked_reason as "lockedReason", s.slug as "spaceSlug"
         from threads t join users u on u.id = t.author_id join spaces s on s.id = t.space_id
-        order by t.last_post_at desc, t.id desc limit 200`;
-      const visible = rows.filter((t) => can(actorFor(t.spaceId), 'space.view', t)).slice(0, request.query.limit);
-      return { threads: visible.map((t) => ({ ...threadView(t), spaceSlug: t.spaceSlug })) };
+        where t.space_id = any(${spaceIds}::uuid[])
+        order by t.last_post_at desc, t.id desc limit ${request.query.limit}`;
+      return { threads: rows.map((t) => ({ ...threadView(t), spaceSlug: t.spaceSlug })) };
     },
   );
 
