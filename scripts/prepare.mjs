@@ -48,6 +48,12 @@ export function ensureClientBuilt() {
   run(join(root, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn']);
 }
 
+/** The mediasoup worker, built from source with Debian's libraries and cached outside the clone. */
+export async function ensureMediaWorker() {
+  const { ensureMediasoupWorker } = await import('../media/install/ensure-worker.mjs');
+  await ensureMediasoupWorker({ log: (line) => console.log(line) });
+}
+
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export function ensureChromium() {

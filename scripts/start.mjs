@@ -1,10 +1,11 @@
 // `npm start`: install what is missing, build the client, then serve the app.
 import { spawn } from 'node:child_process';
-import { checkNode, ensureClientBuilt, ensureDependencies, root } from './prepare.mjs';
+import { checkNode, ensureMediaWorker, ensureClientBuilt, ensureDependencies, root } from './prepare.mjs';
 
 try {
   checkNode();
   ensureDependencies();
+  await ensureMediaWorker();
   ensureClientBuilt();
 } catch (error) {
   console.error(`\n${error.message}\n`);

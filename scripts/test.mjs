@@ -3,11 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkNode, ensureChromium, ensureClientBuilt, ensureDependencies, root } from './prepare.mjs';
+import { checkNode, ensureMediaWorker, ensureChromium, ensureClientBuilt, ensureDependencies, root } from './prepare.mjs';
 
 try {
   checkNode();
   ensureDependencies();
+  await ensureMediaWorker();
   ensureChromium();
   ensureClientBuilt();
 } catch (error) {
