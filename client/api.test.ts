@@ -41,6 +41,11 @@ describe('api', () => {
     expect(err).toMatchObject({ status: 401, error: 'Unauthorized', message: 'Wrong email or password' });
   });
 
+  it('keeps the error code from the server body', async () => {
+    mockFetch(403, { statusCode: 403, error: 'Forbidden', message: 'You are muted', code: 'muted' });
+    await expect(api.post('/api/threads/x/posts', { body: 'hi' })).rejects.toMatchObject({ status: 403, code: 'muted' });
+  });
+
   it('reports an unreachable server as status 0', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
     await expect(api.get('/api/spaces')).rejects.toMatchObject({ status: 0 });

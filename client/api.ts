@@ -5,16 +5,19 @@ export class ApiError extends Error {
   readonly status: number;
   /** The short error name from the server body (`error`), e.g. "Unauthorized". */
   readonly error: string;
+  /** The stable machine-readable code from the server body (`code`), e.g. "thread_locked". */
+  readonly code: string | undefined;
 
-  constructor(status: number, message: string, error = '') {
+  constructor(status: number, message: string, error = '', code?: string) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.error = error;
+    this.code = code;
   }
 }
 
-type ErrorBody = { statusCode?: unknown; error?: unknown; message?: unknown };
+type ErrorBody = { statusCode?: unknown; error?: unknown; message?: unknown; code?: unknown };
 
 /** The language the server should use for error messages (`accept-language`). */
 let language = 'fi';
@@ -51,7 +54,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   if (!response.ok) {
     const err = (data && typeof data === 'object' ? data : {}) as ErrorBody;
     const message = typeof err.message === 'string' && err.message ? err.message : response.statusText;
-    throw new ApiError(response.status, message, typeof err.error === 'string' ? err.error : '');
+    const code = typeof err.code === 'string' && err.code ? err.code : undefined;
+    throw new ApiError(response.status, message, typeof err.error === 'string' ? err.error : '', code);
   }
   return data as T;
 }

@@ -2,6 +2,7 @@
  * A tiny history-API router. Routes are matched on the path only; internal `<a href>`
  * clicks are intercepted by `startRouter()`.
  */
+import { paramOf } from './url.ts';
 
 export type Route =
   | { name: 'home' }
@@ -9,7 +10,27 @@ export type Route =
   | { name: 'signup' }
   | { name: 'sessions' }
   | { name: 'space'; slug: string }
+  | { name: 'moderation'; slug: string }
+  | { name: 'spaceAudit'; slug: string }
+  | { name: 'people'; slug: string }
+  | { name: 'thread'; id: string }
+  | { name: 'meeting'; id: string }
+  | { name: 'meetingRoom'; id: string }
+  | { name: 'search' }
+  | { name: 'adminSpaces' }
+  | { name: 'adminAudit' }
   | { name: 'notfound' };
+
+/** Paths with one parameter: the pattern and how it becomes a route. */
+const patterns: [RegExp, (param: string) => Route][] = [
+  [/^\/spaces\/([^/]+)$/, (slug) => ({ name: 'space', slug })],
+  [/^\/spaces\/([^/]+)\/moderation$/, (slug) => ({ name: 'moderation', slug })],
+  [/^\/spaces\/([^/]+)\/audit$/, (slug) => ({ name: 'spaceAudit', slug })],
+  [/^\/spaces\/([^/]+)\/people$/, (slug) => ({ name: 'people', slug })],
+  [/^\/threads\/([^/]+)$/, (id) => ({ name: 'thread', id })],
+  [/^\/meetings\/([^/]+)$/, (id) => ({ name: 'meeting', id })],
+  [/^\/meetings\/([^/]+)\/room$/, (id) => ({ name: 'meetingRoom', id })],
+];
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
@@ -23,11 +44,18 @@ export function matchRoute(pathname: string): Route {
       return { name: 'signup' };
     case '/account/sessions':
       return { name: 'sessions' };
+    case '/search':
+      return { name: 'search' };
+    case '/admin/spaces':
+      return { name: 'adminSpaces' };
+    case '/admin/audit':
+      return { name: 'adminAudit' };
   }
-  const space = /^\/spaces\/([^/]+)$/.exec(path);
-  if (space?.[1]) {
+  for (const [pattern, toRoute] of patterns) {
+    const match = pattern.exec(path);
+    if (!match?.[1]) continue;
     try {
-      return { name: 'space', slug: decodeURIComponent(space[1]) };
+      return toRoute(decodeURIComponent(match[1]));
     } catch {
       return { name: 'notfound' };
     }
@@ -39,15 +67,27 @@ function currentPath(): string {
   return typeof location === 'undefined' ? '/' : location.pathname;
 }
 
-export const router = $state<{ route: Route; path: string; navigations: number }>({
+function currentSearch(): string {
+  return typeof location === 'undefined' ? '' : location.search;
+}
+
+export const router = $state<{ route: Route; path: string; search: string; navigations: number }>({
   route: matchRoute(currentPath()),
   path: currentPath(),
+  /** The query string, with its `?` (e.g. `?q=puisto`), or ''. */
+  search: currentSearch(),
   /** Counts client-side navigations (0 on first load), so the app knows when to move focus. */
   navigations: 0,
 });
 
+/** One query parameter of the current address (reactive), or '' when it is absent. */
+export function queryParam(name: string): string {
+  return paramOf(router.search, name);
+}
+
 function update(): void {
   router.path = location.pathname;
+  router.search = location.search;
   router.route = matchRoute(location.pathname);
   router.navigations += 1;
 }

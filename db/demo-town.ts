@@ -23,6 +23,23 @@ export const demoAccounts = [
 
 type AccountKey = (typeof demoAccounts)[number]['key'];
 
+interface DemoAgendaItem {
+  title: Text;
+  presenter?: string;
+  minutes?: number;
+}
+
+interface DemoMeeting {
+  inDays: number;
+  mode: 'meeting' | 'broadcast';
+  title: Text;
+  description: Text;
+  place: 'hall' | 'online' | 'hybrid';
+  address?: string;
+  capacity?: number;
+  agenda: DemoAgendaItem[];
+}
+
 interface DemoSpace {
   slug: string;
   kind: SpaceKind;
@@ -30,7 +47,7 @@ interface DemoSpace {
   name: Text;
   description: Text;
   roles: Partial<Record<AccountKey, SpaceRole[]>>;
-  meeting: { inDays: number; mode: 'meeting' | 'broadcast'; title: Text };
+  meeting: DemoMeeting;
 }
 
 const forumStaff: DemoSpace['roles'] = { moderator: ['moderator'], secretary: ['secretary'], chair: ['chair'] };
@@ -51,6 +68,20 @@ const spaces: DemoSpace[] = [
       inDays: 3,
       mode: 'meeting',
       title: { fi: 'Rantapuiston kunnostus', sv: 'Upprustningen av Strandparken', en: 'Renovating the Shore Park' },
+      description: {
+        fi: 'Kaupunki esittelee Rantapuiston kunnostussuunnitelman luonnoksen. Tule paikan päälle tai osallistu etänä.',
+        sv: 'Staden presenterar utkastet till upprustningsplanen för Strandparken. Kom på plats eller delta på distans.',
+        en: 'The city presents the draft renovation plan for the Shore Park. Come to the hall or take part remotely.',
+      },
+      place: 'hybrid',
+      address: 'Kaupungintalo, valtuustosali, Torikatu 1, Pihlajalahti',
+      capacity: 60,
+      agenda: [
+        { title: { fi: 'Avaus ja läsnäolijat', sv: 'Öppning och närvarande', en: 'Opening and attendance' }, presenter: 'Puheenjohtaja', minutes: 5 },
+        { title: { fi: 'Kunnostussuunnitelman luonnos', sv: 'Utkastet till upprustningsplan', en: 'The draft renovation plan' }, presenter: 'Viheraluesuunnittelija', minutes: 30 },
+        { title: { fi: 'Keskustelu ja kysymykset', sv: 'Diskussion och frågor', en: 'Discussion and questions' }, minutes: 45 },
+        { title: { fi: 'Jatkovalmistelu', sv: 'Fortsatt beredning', en: 'Next steps' }, presenter: 'Sihteeri', minutes: 10 },
+      ],
     },
   },
   {
@@ -68,6 +99,19 @@ const spaces: DemoSpace[] = [
       inDays: 10,
       mode: 'meeting',
       title: { fi: 'Kesän tapahtumakalenteri', sv: 'Sommarens evenemangskalender', en: 'The summer events calendar' },
+      description: {
+        fi: 'Kootaan kesän tapahtumat yhteiseen kalenteriin ja sovitaan tilojen käytöstä.',
+        sv: 'Vi samlar sommarens evenemang i en gemensam kalender och kommer överens om lokalerna.',
+        en: 'We gather the summer’s events into one calendar and agree on the use of venues.',
+      },
+      place: 'hall',
+      address: 'Pääkirjasto, kerhohuone Pihlaja, Kirjastokatu 4, Pihlajalahti',
+      capacity: 30,
+      agenda: [
+        { title: { fi: 'Avaus', sv: 'Öppning', en: 'Opening' }, presenter: 'Puheenjohtaja', minutes: 5 },
+        { title: { fi: 'Toimijoiden tapahtumat', sv: 'Aktörernas evenemang', en: 'Events of the organisations' }, minutes: 60 },
+        { title: { fi: 'Tilavaraukset', sv: 'Lokalbokningar', en: 'Venue bookings' }, presenter: 'Kulttuurisihteeri', minutes: 20 },
+      ],
     },
   },
   {
@@ -85,6 +129,19 @@ const spaces: DemoSpace[] = [
       inDays: 17,
       mode: 'meeting',
       title: { fi: 'Lähiliikuntapaikat 2027', sv: 'Närmotionsplatser 2027', en: 'Local sports venues 2027' },
+      description: {
+        fi: 'Mihin uudet lähiliikuntapaikat rakennetaan? Seurat ja asukkaat kertovat toiveensa.',
+        sv: 'Var ska de nya närmotionsplatserna byggas? Föreningar och invånare berättar om sina önskemål.',
+        en: 'Where should the new local sports venues be built? Clubs and residents share their wishes.',
+      },
+      place: 'hybrid',
+      address: 'Urheilutalo, auditorio, Kenttätie 2, Pihlajalahti',
+      capacity: 80,
+      agenda: [
+        { title: { fi: 'Avaus', sv: 'Öppning', en: 'Opening' }, presenter: 'Puheenjohtaja', minutes: 5 },
+        { title: { fi: 'Nykyiset liikuntapaikat kartalla', sv: 'Nuvarande idrottsplatser på kartan', en: 'Current venues on the map' }, presenter: 'Liikuntasuunnittelija', minutes: 20 },
+        { title: { fi: 'Toiveet ja ehdotukset', sv: 'Önskemål och förslag', en: 'Wishes and proposals' }, minutes: 60 },
+      ],
     },
   },
   {
@@ -102,6 +159,19 @@ const spaces: DemoSpace[] = [
       inDays: 5,
       mode: 'meeting',
       title: { fi: 'Raadin toinen istunto', sv: 'Juryns andra session', en: 'The jury’s second session' },
+      description: {
+        fi: 'Raati kuulee liikenneasiantuntijoita ja aloittaa suositustensa luonnostelun.',
+        sv: 'Juryn hör trafikexperter och börjar skissa sina rekommendationer.',
+        en: 'The jury hears traffic experts and starts drafting its recommendations.',
+      },
+      place: 'hybrid',
+      address: 'Kaupungintalo, kokoushuone 3, Torikatu 1, Pihlajalahti',
+      capacity: 30,
+      agenda: [
+        { title: { fi: 'Edellisen istunnon yhteenveto', sv: 'Sammanfattning av förra sessionen', en: 'Summary of the previous session' }, presenter: 'Sihteeri', minutes: 10 },
+        { title: { fi: 'Asiantuntijakuuleminen: joukkoliikenne', sv: 'Expertutfrågning: kollektivtrafik', en: 'Expert hearing: public transport' }, presenter: 'Liikenneinsinööri', minutes: 40 },
+        { title: { fi: 'Suositusten luonnostelu', sv: 'Utkast till rekommendationer', en: 'Drafting recommendations' }, minutes: 60 },
+      ],
     },
   },
   {
@@ -119,6 +189,19 @@ const spaces: DemoSpace[] = [
       inDays: 7,
       mode: 'broadcast',
       title: { fi: 'Talousarvio 2027 – kysy pormestarilta', sv: 'Budgeten 2027 – fråga borgmästaren', en: 'Budget 2027 – ask the mayor' },
+      description: {
+        fi: 'Pormestari esittelee ensi vuoden talousarvion ja vastaa asukkaiden kysymyksiin suorassa lähetyksessä.',
+        sv: 'Borgmästaren presenterar nästa års budget och svarar på invånarnas frågor i direktsändning.',
+        en: 'The mayor presents next year’s budget and answers residents’ questions live.',
+      },
+      place: 'hybrid',
+      address: 'Kaupungintalo, juhlasali, Torikatu 1, Pihlajalahti',
+      capacity: 150,
+      agenda: [
+        { title: { fi: 'Talousarvion esittely', sv: 'Presentation av budgeten', en: 'Presenting the budget' }, presenter: 'Pormestari', minutes: 20 },
+        { title: { fi: 'Kysymykset ja vastaukset', sv: 'Frågor och svar', en: 'Questions and answers' }, presenter: 'Pormestari ja talousjohtaja', minutes: 60 },
+        { title: { fi: 'Päätössanat', sv: 'Avslutning', en: 'Closing words' }, presenter: 'Puheenjohtaja', minutes: 5 },
+      ],
     },
   },
 ];
@@ -157,9 +240,16 @@ export async function seedDemoTown(sql: Sql): Promise<boolean> {
       }
       const startsAt = eveningInDays(space.meeting.inDays);
       const endsAt = new Date(startsAt.getTime() + 2 * 3_600_000);
-      await tx`insert into meetings (space_id, title, description, starts_at, ends_at, mode)
-               values (${spaceId}, ${tx.json(space.meeting.title)}, ${tx.json({ fi: '', sv: '', en: '' })},
-                       ${startsAt}, ${endsAt}, ${space.meeting.mode})`;
+      const m = space.meeting;
+      const [meeting] = await tx<{ id: string }[]>`
+        insert into meetings (space_id, title, description, starts_at, ends_at, mode, place, address, capacity)
+        values (${spaceId}, ${tx.json(m.title)}, ${tx.json(m.description)}, ${startsAt}, ${endsAt}, ${m.mode},
+                ${m.place}, ${m.address ?? null}, ${m.capacity ?? null})
+        returning id`;
+      for (const [position, item] of m.agenda.entries()) {
+        await tx`insert into meeting_agenda_items (meeting_id, position, title, presenter, duration_minutes)
+                 values (${meeting!.id}, ${position}, ${tx.json(item.title)}, ${item.presenter ?? null}, ${item.minutes ?? null})`;
+      }
     }
   });
   return true;

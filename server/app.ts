@@ -15,7 +15,7 @@ import { sessionCookie } from './auth/session-cookie.ts';
 import type { AppConfig } from './config.ts';
 import { installErrorHandling, notFound } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
-import { meetingRoutes } from './meetings/routes.ts';
+import { meetingRoutes, spaceMeetingRoutes } from './meetings/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { moderationRoutes } from './moderation/routes.ts';
 import { searchRoutes } from './search/routes.ts';
@@ -73,7 +73,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       await api.register(moderationRoutes, { sql });
       await api.register(auditRoutes, { sql });
       await api.register(searchRoutes, { sql });
-      await api.register(meetingRoutes, { prefix: '/meetings', sql });
+      await api.register(meetingRoutes, { prefix: '/meetings', sql, publicUrl: config.publicUrl });
+      await api.register(spaceMeetingRoutes, { prefix: '/spaces', sql, publicUrl: config.publicUrl });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

@@ -15,3 +15,8 @@ const textAjv = makeAjv('array');
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? bodyAjv : textAjv).compile(schema);
+
+/** A validator for a JSON message (a socket frame): no coercion, like a request body. */
+export function compileMessageValidator(schema: object) {
+  return bodyAjv.compile(schema);
+}

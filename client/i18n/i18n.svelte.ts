@@ -76,6 +76,11 @@ export function interpolate(template: string, params?: MessageParams): string {
   );
 }
 
+/** Whether `key` is a message key (for keys built from server data, such as error codes). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
 /** Translate a key into the current language. */
 export function t(key: MessageKey, params?: MessageParams): string {
   return interpolate(dictionaries[state.lang][key] ?? en[key], params);
@@ -98,6 +103,16 @@ export function formatDateTime(value: string | Date): string {
     timeStyle: 'short',
     timeZone: TIME_ZONE,
   }).format(toDate(value));
+}
+
+/** A date without a time, e.g. "14.10.2025". */
+export function formatDate(value: string | Date): string {
+  return new Intl.DateTimeFormat(INTL_LOCALES[state.lang], { dateStyle: 'medium', timeZone: TIME_ZONE }).format(toDate(value));
+}
+
+/** A count in the current language's digits and grouping, e.g. "1 200". */
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(INTL_LOCALES[state.lang]).format(value);
 }
 
 /** A start–end range, e.g. "14.10.2025 klo 18.00–20.00". */

@@ -1,65 +1,48 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
 import { actorsBySpace } from '../permissions/actor.ts';
-import { can, type SpaceKind, type Visibility } from '../permissions/permissions.ts';
-import { LocalizedText } from '../schemas.ts';
+import { can } from '../permissions/permissions.ts';
+import { agendaRoutes } from './agenda.ts';
+import { townCalendarRoutes } from './calendar.ts';
+import { meetingPageRoutes } from './meetings.ts';
+import { openDataRoutes } from './open-data.ts';
+import { registrationRoutes } from './registration.ts';
+import { MeetingSummary } from './schemas.ts';
+import { meetingColumns, space, toSummary, type MeetingRow } from './store.ts';
 
-const Meeting = Type.Object({
-  id: Type.String(),
-  spaceSlug: Type.String(),
-  spaceName: LocalizedText,
-  title: LocalizedText,
-  startsAt: Type.String({ format: 'date-time' }),
-  endsAt: Type.String({ format: 'date-time' }),
-  mode: Type.Union([Type.Literal('meeting'), Type.Literal('broadcast')]),
-  state: Type.Union(['scheduled', 'live', 'ended', 'cancelled'].map((s) => Type.Literal(s))),
-});
+export { spaceMeetingRoutes } from './space-routes.ts';
 
-interface MeetingRow {
-  id: string;
-  spaceId: string;
-  spaceSlug: string;
-  spaceName: { fi: string; sv: string; en: string };
-  spaceKind: SpaceKind;
-  spaceVisibility: Visibility;
-  title: { fi: string; sv: string; en: string };
-  startsAt: Date;
-  endsAt: Date;
-  mode: 'meeting' | 'broadcast';
-  state: 'scheduled' | 'live' | 'ended' | 'cancelled';
+export interface MeetingRoutesOptions {
+  sql: Sql;
+  /** The public address, for meeting links in calendar feeds. */
+  publicUrl?: string | undefined;
 }
 
-export const meetingRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app, { sql }) => {
+/** Everything under `/api/meetings`. */
+export const meetingRoutes: FastifyPluginAsyncTypebox<MeetingRoutesOptions> = async (app, { sql, publicUrl }) => {
+  await app.register(meetingPageRoutes, { sql });
+  await app.register(agendaRoutes, { sql });
+  await app.register(registrationRoutes, { sql });
+  await app.register(openDataRoutes, { sql });
+  await app.register(townCalendarRoutes, { sql, publicUrl });
+
   app.get(
     '/upcoming',
     {
       schema: {
         tags: ['meetings'],
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }),
-        response: { 200: Type.Object({ meetings: Type.Array(Meeting) }) },
+        response: { 200: Type.Object({ meetings: Type.Array(MeetingSummary) }) },
       },
     },
     async (request) => {
       const actorFor = await actorsBySpace(sql, request.user);
       const rows = await sql<MeetingRow[]>`
-        select m.id, m.space_id as "spaceId", s.slug as "spaceSlug", s.name as "spaceName", s.kind as "spaceKind",
-               s.visibility as "spaceVisibility", m.title, m.starts_at as "startsAt", m.ends_at as "endsAt", m.mode, m.state
-        from meetings m join spaces s on s.id = m.space_id
+        select ${meetingColumns(sql)}
         where m.ends_at > now() and m.state in ('scheduled', 'live')
-        order by m.starts_at`;
-      const visible = rows.filter((m) => can(actorFor(m.spaceId), 'meeting.view', { kind: m.spaceKind, visibility: m.spaceVisibility }));
-      return {
-        meetings: visible.slice(0, request.query.limit).map((m) => ({
-          id: m.id,
-          spaceSlug: m.spaceSlug,
-          spaceName: m.spaceName,
-          title: m.title,
-          startsAt: m.startsAt.toISOString(),
-          endsAt: m.endsAt.toISOString(),
-          mode: m.mode,
-          state: m.state,
-        })),
-      };
+        order by m.starts_at, m.id`;
+      const visible = rows.filter((m) => can(actorFor(m.spaceId), 'meeting.view', space(m)));
+      return { meetings: visible.slice(0, request.query.limit).map(toSummary) };
     },
   );
 };

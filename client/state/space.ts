@@ -1,0 +1,13 @@
+import type { SpacePermissions } from '../types.ts';
+
+/** What an unknown or signed-out user may do: nothing beyond reading. */
+export const noPermissions: SpacePermissions = {
+  createThread: false,
+  join: false,
+  leave: false,
+  moderate: false,
+  manageMembers: false,
+  appointStaff: false,
+  update: false,
+  manageMeetings: false,
+};
