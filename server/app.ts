@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -21,6 +22,9 @@ import { moderationRoutes } from './moderation/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import { spacePeopleRoutes } from './spaces/people.ts';
 import { spaceRoutes } from './spaces/routes.ts';
+import { InProcessBus, RedisBus } from './rooms/bus.ts';
+import { RoomRegistry } from './rooms/registry.ts';
+import { roomRoutes } from './rooms/routes.ts';
 import { spaceThreadRoutes, threadRoutes } from './threads/routes.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -47,7 +51,14 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('db', db);
-  app.addHook('onClose', () => db.close());
+  const bus = config.redisUrl ? new RedisBus(config.redisUrl) : new InProcessBus();
+  const rooms = new RoomRegistry({ sql: db.sql, bus, soleProcess: !config.redisUrl });
+  // Rooms close first, while the database is there to record who left; then the bus and the database.
+  app.addHook('preClose', () => rooms.close());
+  app.addHook('onClose', async () => {
+    await bus.close();
+    await db.close();
+  });
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
 
@@ -62,7 +73,10 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(originCheck, { publicUrl: config.publicUrl });
   await app.register(sessionCookie, { sql, secureCookies });
 
+  // A room frame is a few hundred bytes; anything near this cap is abuse and closes that socket only.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthRoutes, { sql });
+  await app.register(roomRoutes, { sql, rooms, publicUrl: config.publicUrl });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit });

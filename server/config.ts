@@ -12,6 +12,8 @@ export interface AppConfig {
   /** Behind a reverse proxy: trust its X-Forwarded-* headers. */
   trustProxy: boolean;
   loginRateLimit: { max: number; windowMs: number };
+  /** Redis for the room bus, so rooms span server processes; absent means one process serves all. */
+  redisUrl?: string | undefined;
   logger: boolean;
 }
 
@@ -46,6 +48,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { ap
       clientDir: resolve(cwd, 'dist/client'),
       publicUrl: env.PUBLIC_URL || undefined,
       trustProxy: env.TRUST_PROXY === '1',
+      redisUrl: env.REDIS_URL || undefined,
       logger: env.LOG !== '0',
     },
     server: { port, host: env.HOST || '0.0.0.0' },

@@ -1,0 +1,223 @@
+/**
+ * The room socket's messages: one table shared by the server (which validates every incoming
+ * frame against these schemas) and the client (which imports only the types).
+ */
+import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
+
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+const Uuid = Type.String({ format: 'uuid' });
+const Reason = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' });
+export const CHAT_MAX_LENGTH = 1000;
+export const QUESTION_MAX_LENGTH = 500;
+
+/** What a participant may send. Each message may carry a `requestId` that the answer (ack or error) repeats. */
+export const clientMessages = {
+  'chat.send': { text: Type.String({ minLength: 1, maxLength: CHAT_MAX_LENGTH, pattern: '\\S' }) },
+  'chat.hide': { messageId: Id, reason: Reason },
+  'chat.release': { messageId: Id },
+  'question.ask': { text: Type.String({ minLength: 1, maxLength: QUESTION_MAX_LENGTH, pattern: '\\S' }), anonymous: Type.Boolean() },
+  'question.vote': { questionId: Id, up: Type.Boolean() },
+  'question.approve': { questionId: Id },
+  'question.hide': { questionId: Id, reason: Reason },
+  'question.merge': { questionId: Id, intoId: Id },
+  'question.answer': { questionId: Id, how: Type.Enum(['live', 'written']) },
+  'queue.raise': { pointOfOrder: Type.Boolean() },
+  'queue.lower': {},
+  'queue.remove': { userId: Uuid, reason: Reason },
+  'floor.give': { userId: Uuid },
+  'floor.next': { preferNotYetSpoken: Type.Boolean() },
+  'floor.take': {},
+  'poll.open': {
+    question: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
+    options: Type.Array(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }), { minItems: 2, maxItems: 12 }),
+    multiple: Type.Boolean(),
+    resultsWhile: Type.Enum(['open', 'closed']),
+  },
+  'poll.vote': { pollId: Id, optionIds: Type.Array(Id, { minItems: 1, maxItems: 12, uniqueItems: true }) },
+  'poll.close': { pollId: Id },
+  'poll.hallCount': { pollId: Id, counts: Type.Record(Id, Type.Integer({ minimum: 0, maximum: 100_000 })) },
+  'agenda.goto': { index: Type.Integer({ minimum: 0, maximum: 500 }) },
+  'decision.record': { itemIndex: Type.Integer({ minimum: 0, maximum: 500 }), text: Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' }) },
+  'participant.mute': { userId: Uuid, minutes: Type.Integer({ minimum: 1, maximum: 600 }), reason: Reason },
+  'participant.unmute': { userId: Uuid },
+  'participant.remove': { userId: Uuid, reason: Reason },
+  'room.settings': {
+    slowModeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 600 })),
+    wordFilter: Type.Optional(Type.Array(Type.String({ minLength: 2, maxLength: 60 }), { maxItems: 200 })),
+    premoderation: Type.Optional(Type.Boolean()),
+  },
+  'presence.checkIn': { code: Type.String({ minLength: 4, maxLength: 64 }) },
+} as const satisfies Record<string, Record<string, TSchema>>;
+
+export type ClientMessageType = keyof typeof clientMessages;
+
+type Fields<K extends ClientMessageType> = Static<ReturnType<typeof Type.Object<(typeof clientMessages)[K]>>>;
+export type ClientMessage = { [K in ClientMessageType]: { type: K; requestId?: string } & Fields<K> }[ClientMessageType];
+export type ClientMessageOf<K extends ClientMessageType> = Extract<ClientMessage, { type: K }>;
+
+/** One schema for any incoming frame: a union discriminated by `type`. */
+export const ClientMessageSchema = Type.Union(
+  (Object.keys(clientMessages) as ClientMessageType[]).map((type) =>
+    Type.Object(
+      { type: Type.Literal(type), requestId: Type.Optional(Id), ...clientMessages[type] },
+      { additionalProperties: false },
+    ),
+  ),
+);
+
+// ---- What the server sends ----
+
+export interface Person {
+  userId: string;
+  name: string;
+}
+
+/** Room events as a viewer sees them; stored events may carry more (e.g. who voted for what). */
+export type RoomEvent =
+  | { type: 'presence.joined'; userId: string; name: string; roles: string[]; mode: 'hall' | 'remote' }
+  | { type: 'presence.left'; userId: string }
+  | { type: 'presence.checkedIn'; userId: string }
+  | { type: 'chat.posted'; messageId: string; userId: string; name: string; text: string; held: boolean }
+  | { type: 'chat.released'; messageId: string }
+  | { type: 'chat.hidden'; messageId: string; reason: string }
+  | { type: 'participant.muted'; userId: string; until: string; reason: string }
+  | { type: 'participant.unmuted'; userId: string }
+  | { type: 'participant.removed'; userId: string; reason: string }
+  | { type: 'settings.changed'; slowModeSeconds: number; wordFilter: string[]; premoderation: boolean }
+  | { type: 'question.asked'; questionId: string; userId: string | null; name: string | null; anonymous: boolean; text: string; pending: boolean }
+  | { type: 'question.voted'; questionId: string; userId: string; up: boolean }
+  | { type: 'question.approved'; questionId: string }
+  | { type: 'question.hidden'; questionId: string; reason: string }
+  | { type: 'question.merged'; questionId: string; intoId: string }
+  | { type: 'question.answered'; questionId: string; how: 'live' | 'written' }
+  | { type: 'queue.raised'; userId: string; name: string; pointOfOrder: boolean }
+  | { type: 'queue.lowered'; userId: string; reason: string | null }
+  | { type: 'floor.given'; userId: string; name: string }
+  | { type: 'floor.ended'; userId: string; seconds: number }
+  | { type: 'poll.opened'; pollId: string; question: string; options: { id: string; label: string }[]; multiple: boolean; resultsWhile: 'open' | 'closed' }
+  | { type: 'poll.voted'; pollId: string; userId: string; optionIds: string[] }
+  | { type: 'poll.closed'; pollId: string }
+  | { type: 'poll.hallCounted'; pollId: string; counts: Record<string, number> }
+  | { type: 'agenda.moved'; index: number }
+  | { type: 'decision.recorded'; itemIndex: number; text: string };
+
+export type RoomEventType = RoomEvent['type'];
+
+export interface StampedEvent {
+  seq: number;
+  at: string;
+  actorId: string | null;
+  event: RoomEvent;
+}
+
+export type ServerMessage =
+  /** `state` is null when resuming: the missed events follow instead. */
+  | { type: 'welcome'; you: RoomSelf; state: RoomSnapshot | null; checkInCode: string | null }
+  | { type: 'event'; seq: number; at: string; event: RoomEvent | PollTally | QuestionTally }
+  | { type: 'ack'; requestId: string; seq: number | null }
+  | { type: 'error'; requestId: string | null; code: string; message: string }
+  | { type: 'viewers'; count: number };
+
+/** What a viewer sees instead of each vote: the running totals, when the chair shows them. */
+export interface PollTally {
+  type: 'poll.tally';
+  pollId: string;
+  remote: Record<string, number>;
+  voters: number;
+  /** The viewer's own choice, sent to the voter only; null means unchanged. */
+  mine: string[] | null;
+}
+
+/** Instead of each upvote: the question's count, and whether it is the viewer's. */
+export interface QuestionTally {
+  type: 'question.tally';
+  questionId: string;
+  votes: number;
+  /** Sent to the voter only; null means unchanged. */
+  mine: boolean | null;
+}
+
+export interface RoomSelf {
+  userId: string | null;
+  name: string | null;
+  roles: string[];
+  canParticipate: boolean;
+  canModerate: boolean;
+  canChair: boolean;
+  canCountHall: boolean;
+}
+
+export interface ChatView {
+  messageId: string;
+  seq: number;
+  at: string;
+  userId: string;
+  name: string;
+  text: string | null;
+  held: boolean;
+  hidden: { reason: string } | null;
+}
+
+export interface QuestionView {
+  questionId: string;
+  seq: number;
+  at: string;
+  userId: string | null;
+  name: string | null;
+  anonymous: boolean;
+  text: string;
+  status: 'pending' | 'approved' | 'hidden' | 'merged' | 'answered';
+  answeredHow: 'live' | 'written' | null;
+  hiddenReason: string | null;
+  mergedInto: string | null;
+  votes: number;
+  mine: boolean;
+}
+
+export interface PollView {
+  pollId: string;
+  question: string;
+  options: { id: string; label: string }[];
+  multiple: boolean;
+  resultsWhile: 'open' | 'closed';
+  status: 'open' | 'closed';
+  /** Null while results are hidden from this viewer. */
+  results: { remote: Record<string, number>; hall: Record<string, number> | null; voters: number } | null;
+  mine: string[] | null;
+}
+
+export interface ParticipantView {
+  userId: string;
+  name: string;
+  roles: string[];
+  mode: 'hall' | 'remote';
+  present: boolean;
+  mutedUntil: string | null;
+}
+
+export interface RoomSnapshot {
+  meetingId: string;
+  seq: number;
+  mode: 'meeting' | 'broadcast';
+  settings: { slowModeSeconds: number; wordFilter: string[] | null; premoderation: boolean };
+  participants: ParticipantView[];
+  viewers: number;
+  chat: ChatView[];
+  questions: QuestionView[];
+  queue: { userId: string; name: string; pointOfOrder: boolean; raisedAt: string }[];
+  floor: { userId: string; name: string; since: string } | null;
+  speakingSeconds: Record<string, number>;
+  polls: PollView[];
+  agenda: { index: number; title: { fi: string; sv: string; en: string }; presenter: string | null; decisions: string[] }[];
+  currentItem: number;
+}
+
+/** Close codes the room socket uses, so a client can tell the person what happened. */
+export const closeCodes = {
+  signInRequired: 4401,
+  forbidden: 4403,
+  notFound: 4404,
+  abuse: 4408,
+  removed: 4409,
+  serverShutdown: 4503,
+} as const;

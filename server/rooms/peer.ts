@@ -1,0 +1,56 @@
+import type { WebSocket } from 'ws';
+import type { RoomSelf, ServerMessage } from '../protocol/room-messages.ts';
+import { closeCodes } from '../protocol/room-messages.ts';
+
+// A burst of 20 messages, then 5 a second: far above what a person types, far below a flood.
+const BUCKET_SIZE = 20;
+const REFILL_PER_SECOND = 5;
+// Refused frames (invalid or over the rate) a socket may send in a minute before it is closed.
+const REFUSALS_PER_MINUTE = 30;
+// A socket that does not read its messages is dropped rather than buffered without end; it resumes on reconnect.
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** One open room socket: who is on it, and how much they may send. */
+export class Peer {
+  private tokens = BUCKET_SIZE;
+  private refilledAt = Date.now();
+  private refusals: number[] = [];
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly self: RoomSelf,
+  ) {}
+
+  send(text: string): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(closeCodes.abuse, 'Too far behind: reconnect to resume');
+      return;
+    }
+    this.socket.send(text);
+  }
+
+  sendMessage(message: ServerMessage): void {
+    this.send(JSON.stringify(message));
+  }
+
+  /** Takes one message's worth from the bucket; false when the sender is over the rate. */
+  takeToken(now = Date.now()): boolean {
+    this.tokens = Math.min(BUCKET_SIZE, this.tokens + ((now - this.refilledAt) / 1000) * REFILL_PER_SECOND);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Counts a refused frame; true when the socket has refused too many and should be closed. */
+  refuse(now = Date.now()): boolean {
+    this.refusals = this.refusals.filter((t) => now - t < 60_000);
+    this.refusals.push(now);
+    return this.refusals.length > REFUSALS_PER_MINUTE;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(code, reason);
+  }
+}

@@ -1,0 +1,234 @@
+import type { Sql } from '../../db/connection.ts';
+import type { ClientMessage, RoomEvent, RoomSelf, ServerMessage, StampedEvent } from '../protocol/room-messages.ts';
+import { closeCodes } from '../protocol/room-messages.ts';
+import type { RoomBus } from './bus.ts';
+import { decide, RoomError } from './commands.ts';
+import { appendEvents, lockRoomLog, openRoomLog, readEvents } from './event-log.ts';
+import type { Peer } from './peer.ts';
+import { applyEvent, emptyRoomState, type AgendaItem, type RoomState } from './room-state.ts';
+import { eventFor, snapshotFor, subjectOf, viewKey } from './views.ts';
+
+export interface MeetingInfo {
+  id: string;
+  spaceId: string;
+  kind: 'forum' | 'jury' | 'townhall';
+  visibility: 'public' | 'members';
+  mode: 'meeting' | 'broadcast';
+  state: 'scheduled' | 'live' | 'ended' | 'cancelled';
+}
+
+export interface RoomDeps {
+  sql: Sql;
+  bus: RoomBus;
+  /** True when no other process can hold sockets of this room: presence left over in the log is stale. */
+  soleProcess: boolean;
+}
+
+// Recent events kept in memory, so a reconnecting client resumes without a database read.
+const RECENT_EVENTS = 2000;
+
+/**
+ * One meeting's live room on this process: its state (folded from the event log), the sockets
+ * here, and the order in which things happen. Every change goes through `run`, one at a time.
+ */
+export class Room {
+  private readonly peers = new Set<Peer>();
+  private readonly recent: StampedEvent[] = [];
+  private tail: Promise<unknown> = Promise.resolve();
+  private unsubscribe: () => Promise<void> = async () => {};
+  private closed = false;
+  private viewersSent = -1;
+  private viewersTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly deps: RoomDeps,
+    readonly meeting: MeetingInfo,
+    readonly state: RoomState,
+    readonly checkInCode: string,
+  ) {}
+
+  static async open(deps: RoomDeps, meeting: MeetingInfo, agenda: AgendaItem[]): Promise<Room> {
+    const log = await openRoomLog(deps.sql, meeting.id);
+    const state = emptyRoomState(meeting.id, meeting.mode, agenda);
+    const room = new Room(deps, meeting, state, log.checkInCode);
+    room.unsubscribe = await deps.bus.subscribe(meeting.id, (events) => void room.run(async () => room.ingest(events)));
+    for (const event of await readEvents(deps.sql, meeting.id, 0)) room.apply(event);
+    if (deps.soleProcess) await room.run(() => room.closeStalePresence());
+    return room;
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  /** Runs tasks one after another, so events are applied and sent in sequence order. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => {});
+    return result;
+  }
+
+  /** A socket joins: it gets the room as it stands, or, resuming, exactly the events it missed. */
+  join(peer: Peer, since: number | null): Promise<void> {
+    return this.run(async () => {
+      const replay = since !== null && since <= this.state.seq ? await this.eventsAfter(since) : null;
+      peer.sendMessage({
+        type: 'welcome',
+        you: peer.self,
+        state: replay ? null : snapshotFor(this.state, peer.self, this.viewers(), new Date().toISOString()),
+        checkInCode: peer.self.canChair ? this.checkInCode : null,
+      });
+      for (const stamped of replay ?? []) {
+        const payload = eventFor(stamped, this.state, peer.self, subjectOf(stamped, this.state));
+        if (payload) peer.sendMessage({ type: 'event', seq: stamped.seq, at: stamped.at, event: payload });
+      }
+      this.peers.add(peer);
+      if (peer.self.userId && peer.self.canParticipate) {
+        const roles = peer.self.roles;
+        const mode = this.state.participants.get(peer.self.userId)?.mode ?? 'remote';
+        await this.record(peer.self.userId, [{ type: 'presence.joined', userId: peer.self.userId, name: peer.self.name!, roles, mode }]);
+      }
+      this.scheduleViewerCount();
+    });
+  }
+
+  leave(peer: Peer): Promise<void> {
+    return this.run(async () => {
+      if (!this.peers.delete(peer)) return;
+      if (peer.self.userId && peer.self.canParticipate && !this.closed) {
+        await this.record(peer.self.userId, [{ type: 'presence.left', userId: peer.self.userId }]);
+      }
+      this.scheduleViewerCount();
+    });
+  }
+
+  /** A participant's message: decided against the latest state under the log's lock, stored, then sent. */
+  command(peer: Peer, message: ClientMessage): Promise<number | null> {
+    return this.run(async () => {
+      if (this.meeting.state === 'ended' || this.meeting.state === 'cancelled') {
+        throw new RoomError('meeting_closed', 'This meeting is over');
+      }
+      const stamped = await this.deps.sql.begin(async (tx) => {
+        const lastSeq = await lockRoomLog(tx, this.meeting.id);
+        if (lastSeq > this.state.seq) this.ingest(await readEvents(tx, this.meeting.id, this.state.seq));
+        const events = this.decide(peer.self, message);
+        return appendEvents(tx, this.meeting.id, lastSeq, peer.self.userId, events);
+      });
+      this.publish(stamped);
+      return stamped.at(-1)?.seq ?? null;
+    });
+  }
+
+  private decide(self: RoomSelf, message: ClientMessage): RoomEvent[] {
+    if (message.type === 'presence.checkIn') {
+      if (!self.userId || !self.canParticipate) throw new RoomError('forbidden', 'Sign in to check in');
+      if (message.code !== this.checkInCode) throw new RoomError('invalid_code', 'This check-in code is not for this meeting');
+      return this.state.participants.get(self.userId)?.mode === 'hall' ? [] : [{ type: 'presence.checkedIn', userId: self.userId }];
+    }
+    return decide(this.state, self, message, Date.now());
+  }
+
+  /** Events the server itself records (presence): stored, then sent, like any other. */
+  private async record(actorId: string | null, events: RoomEvent[]): Promise<void> {
+    const stamped = await this.deps.sql.begin(async (tx) => {
+      const lastSeq = await lockRoomLog(tx, this.meeting.id);
+      if (lastSeq > this.state.seq) this.ingest(await readEvents(tx, this.meeting.id, this.state.seq));
+      return appendEvents(tx, this.meeting.id, lastSeq, actorId, events);
+    });
+    this.publish(stamped);
+  }
+
+  private publish(stamped: StampedEvent[]): void {
+    this.ingest(stamped);
+    if (stamped.length > 0) {
+      this.deps.bus.publish(this.meeting.id, stamped).catch(() => {
+        // Stored already: other processes find these events through the gap they leave.
+      });
+    }
+  }
+
+  /** Applies events in order (skipping those already applied) and sends each to the sockets here. */
+  private ingest(events: StampedEvent[]): Promise<void> | void {
+    const first = events[0];
+    if (first && first.seq > this.state.seq + 1) {
+      // Another process's events arrived ahead of some we have not seen: read the gap from the log.
+      return readEvents(this.deps.sql, this.meeting.id, this.state.seq).then((missing) => this.ingest(missing));
+    }
+    for (const stamped of events) {
+      if (stamped.seq !== this.state.seq + 1) continue;
+      this.apply(stamped);
+      this.fanout(stamped);
+    }
+  }
+
+  private apply(stamped: StampedEvent): void {
+    applyEvent(this.state, stamped);
+    this.recent.push(stamped);
+    if (this.recent.length > RECENT_EVENTS) this.recent.splice(0, this.recent.length - RECENT_EVENTS);
+  }
+
+  private async eventsAfter(seq: number): Promise<StampedEvent[]> {
+    const oldest = this.recent[0];
+    if (oldest && oldest.seq <= seq + 1) return this.recent.filter((e) => e.seq > seq);
+    return (await readEvents(this.deps.sql, this.meeting.id, seq)).filter((e) => e.seq <= this.state.seq);
+  }
+
+  private fanout(stamped: StampedEvent): void {
+    const subject = subjectOf(stamped, this.state);
+    const texts = new Map<string, string | null>();
+    for (const peer of this.peers) {
+      const key = viewKey(stamped, subject, peer.self);
+      let text = texts.get(key);
+      if (text === undefined) {
+        const payload = eventFor(stamped, this.state, peer.self, subject);
+        text = payload ? JSON.stringify({ type: 'event', seq: stamped.seq, at: stamped.at, event: payload } satisfies ServerMessage) : null;
+        texts.set(key, text);
+      }
+      if (text !== null) peer.send(text);
+    }
+    const e = stamped.event;
+    if (e.type === 'participant.removed') {
+      for (const peer of this.peers) if (peer.self.userId === e.userId) peer.close(closeCodes.removed, `Removed from the meeting: ${e.reason}`.slice(0, 120));
+    }
+  }
+
+  private viewers(): number {
+    return this.peers.size;
+  }
+
+  /** The audience count changes with every arrival; tell everyone at most every two seconds. */
+  private scheduleViewerCount(): void {
+    if (this.viewersTimer || this.closed) return;
+    this.viewersTimer = setTimeout(() => {
+      this.viewersTimer = undefined;
+      const count = this.viewers();
+      if (count === this.viewersSent) return;
+      this.viewersSent = count;
+      const text = JSON.stringify({ type: 'viewers', count } satisfies ServerMessage);
+      for (const peer of this.peers) peer.send(text);
+    }, 2000);
+    this.viewersTimer.unref();
+  }
+
+  private async closeStalePresence(): Promise<void> {
+    const stale: RoomEvent[] = [];
+    for (const p of this.state.participants.values()) {
+      for (let i = 0; i < p.connections; i += 1) stale.push({ type: 'presence.left', userId: p.userId });
+    }
+    if (stale.length > 0) await this.record(null, stale);
+  }
+
+  /** Closes the sockets here (they reconnect and resume elsewhere or after a restart). */
+  async close(code: number = closeCodes.serverShutdown, reason = 'Server restarting'): Promise<void> {
+    await this.run(async () => {
+      const present = [...this.peers].filter((p) => p.self.userId && p.self.canParticipate);
+      this.closed = true;
+      const left: RoomEvent[] = present.map((p) => ({ type: 'presence.left', userId: p.self.userId! }));
+      if (left.length > 0) await this.record(null, left).catch(() => {});
+      for (const peer of this.peers) peer.close(code, reason);
+      this.peers.clear();
+    });
+    clearTimeout(this.viewersTimer);
+    await this.unsubscribe();
+  }
+}
