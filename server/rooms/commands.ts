@@ -143,9 +143,10 @@ const handlers: { [K in ClientMessage['type']]: Handler<K> } = {
   'floor.next': (state, self, msg) => {
     requireChair(self);
     const spoken = new Set(state.turns.map((t) => t.userId));
-    const next =
-      (msg.preferNotYetSpoken && state.queue.find((q) => q.pointOfOrder || !spoken.has(q.userId))) || state.queue[0];
-    if (!next) throw new RoomError('empty_queue', 'Nobody is waiting to speak');
+    // Someone whose connection dropped keeps their place but is passed over until they are back.
+    const waiting = state.queue.filter((q) => (state.participants.get(q.userId)?.connections ?? 0) > 0);
+    const next = (msg.preferNotYetSpoken && waiting.find((q) => q.pointOfOrder || !spoken.has(q.userId))) || waiting[0];
+    if (!next) throw new RoomError('empty_queue', 'Nobody present is waiting to speak');
     return [{ type: 'floor.given', userId: next.userId, name: next.name }];
   },
   'floor.take': (state, self) => {

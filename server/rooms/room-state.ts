@@ -165,10 +165,10 @@ export function applyEvent(state: RoomState, stamped: StampedEvent): void {
       const p = state.participants.get(e.userId);
       if (!p || p.connections === 0) break;
       p.connections -= 1;
+      // A dropped connection keeps its place in the queue: a network blip must not cost anyone their turn.
       if (p.connections === 0) {
         const open = p.attendance.at(-1);
         if (open && open.to === null) open.to = at;
-        state.queue = state.queue.filter((q) => q.userId !== e.userId);
       }
       break;
     }

@@ -71,11 +71,17 @@ export class Room {
   /** A socket joins: it gets the room as it stands, or, resuming, exactly the events it missed. */
   join(peer: Peer, since: number | null): Promise<void> {
     return this.run(async () => {
+      // Arrival is recorded first, so the welcome already shows this person as present.
+      if (peer.self.userId && peer.self.canParticipate) {
+        const roles = peer.self.roles;
+        const mode = this.state.participants.get(peer.self.userId)?.mode ?? 'remote';
+        await this.record(peer.self.userId, [{ type: 'presence.joined', userId: peer.self.userId, name: peer.self.name!, roles, mode }]);
+      }
       const replay = since !== null && since <= this.state.seq ? await this.eventsAfter(since) : null;
       peer.sendMessage({
         type: 'welcome',
         you: peer.self,
-        state: replay ? null : snapshotFor(this.state, peer.self, this.viewers(), new Date().toISOString()),
+        state: replay ? null : snapshotFor(this.state, peer.self, this.viewers() + 1, new Date().toISOString()),
         checkInCode: peer.self.canChair ? this.checkInCode : null,
       });
       for (const stamped of replay ?? []) {
@@ -83,11 +89,6 @@ export class Room {
         if (payload) peer.sendMessage({ type: 'event', seq: stamped.seq, at: stamped.at, event: payload });
       }
       this.peers.add(peer);
-      if (peer.self.userId && peer.self.canParticipate) {
-        const roles = peer.self.roles;
-        const mode = this.state.participants.get(peer.self.userId)?.mode ?? 'remote';
-        await this.record(peer.self.userId, [{ type: 'presence.joined', userId: peer.self.userId, name: peer.self.name!, roles, mode }]);
-      }
       this.scheduleViewerCount();
     });
   }

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import type { DatabaseOptions } from '../db/connection.ts';
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  /** SIGTERM lets it close gracefully; SIGKILL is a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** The production entry point (`server/main.ts`) in a process of its own, on a free port. */
+export async function startServerProcess(database: DatabaseOptions, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG: '0', AUKIO_DEMO: '1', ...env };
+  if (database.url) childEnv.DATABASE_URL = database.url;
+  else childEnv.DATA_DIR = database.dataDir;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const check = () => {
+      const match = /running at (http:\/\/\S+)/.exec(output);
+      // The demo accounts are printed last, once the server listens.
+      if (match && (env.AUKIO_DEMO === '0' || output.includes('pihlajalahti-demo'))) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', () => reject(new Error(`server exited:\n${output}`)));
+  });
+  return {
+    child,
+    url,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
