@@ -33,12 +33,14 @@ export async function readEvents(sql: Queries, meetingId: string, afterSeq: numb
 }
 
 /**
- * Locks the room's log for the rest of the transaction and tells how far it goes: whoever holds
- * the lock is the only one appending, on any process.
+ * Locks the room's log for the rest of the transaction and tells how far it goes, and what state
+ * the meeting is in now: whoever holds the lock is the only one appending, on any process.
  */
-export async function lockRoomLog(tx: Queries, meetingId: string): Promise<number> {
-  const [row] = await tx<{ lastSeq: string }[]>`select last_seq as "lastSeq" from room_logs where meeting_id = ${meetingId} for update`;
-  return Number(row!.lastSeq);
+export async function lockRoomLog(tx: Queries, meetingId: string): Promise<{ lastSeq: number; meetingState: string }> {
+  const [row] = await tx<{ lastSeq: string; meetingState: string }[]>`
+    select l.last_seq as "lastSeq", m.state as "meetingState"
+    from room_logs l join meetings m on m.id = l.meeting_id where l.meeting_id = ${meetingId} for update of l`;
+  return { lastSeq: Number(row!.lastSeq), meetingState: row!.meetingState };
 }
 
 /** Appends events after `lastSeq` (held under lockRoomLog) and returns them stamped. */

@@ -182,6 +182,31 @@ describe('the room socket', () => {
   });
 });
 
+describe('moderation and the meeting’s end', () => {
+  it('removes a participant with a reason, and keeps them out when they reconnect', async () => {
+    const moderator = await join('moderaattori', 'kulttuurifoorumi');
+    const resident = await join('raati2', 'kulttuurifoorumi');
+    await moderator.welcome();
+    await resident.welcome();
+    await moderator.waitFor((m) => m.type === 'event' && m.event.type === 'presence.joined' && m.event.userId === ids.raati2);
+    expect(await moderator.request({ type: 'participant.remove', userId: ids.raati2!, reason: 'Häirintä' })).toMatchObject({ type: 'ack' });
+    expect(await resident.closed()).toBe(4409);
+    const again = await join('raati2', 'kulttuurifoorumi');
+    expect(await again.closed()).toBe(4409);
+  });
+
+  it('refuses messages once the meeting has ended', async () => {
+    const chair = await join('puheenjohtaja', 'ymparistofoorumi');
+    await chair.welcome();
+    const meetingId = meetings.ymparistofoorumi!;
+    for (const step of ['start', 'end']) {
+      const response = await t.app.inject({ method: 'POST', url: `/api/meetings/${meetingId}/${step}`, headers: { cookie: cookies.puheenjohtaja! }, payload: {} });
+      expect(response.statusCode).toBe(200);
+    }
+    expect(await chair.request({ type: 'chat.send', text: 'Vielä yksi asia' })).toMatchObject({ type: 'error', code: 'meeting_closed' });
+  });
+});
+
 describe('questions and polls', () => {
   it('pre-moderates questions in a broadcast, keeps anonymous authors anonymous, and counts votes once', async () => {
     const moderator = await join('moderaattori', 'kuntalaisfoorumi');

@@ -71,6 +71,11 @@ export class Room {
   /** A socket joins: it gets the room as it stands, or, resuming, exactly the events it missed. */
   join(peer: Peer, since: number | null): Promise<void> {
     return this.run(async () => {
+      const removed = peer.self.userId ? this.state.participants.get(peer.self.userId)?.removed : false;
+      if (removed) {
+        peer.close(closeCodes.removed, 'You were removed from this meeting');
+        return;
+      }
       // Arrival is recorded first, so the welcome already shows this person as present.
       if (peer.self.userId && peer.self.canParticipate) {
         const roles = peer.self.roles;
@@ -106,11 +111,9 @@ export class Room {
   /** A participant's message: decided against the latest state under the log's lock, stored, then sent. */
   command(peer: Peer, message: ClientMessage): Promise<number | null> {
     return this.run(async () => {
-      if (this.meeting.state === 'ended' || this.meeting.state === 'cancelled') {
-        throw new RoomError('meeting_closed', 'This meeting is over');
-      }
       const stamped = await this.deps.sql.begin(async (tx) => {
-        const lastSeq = await lockRoomLog(tx, this.meeting.id);
+        const { lastSeq, meetingState } = await lockRoomLog(tx, this.meeting.id);
+        if (meetingState === 'ended' || meetingState === 'cancelled') throw new RoomError('meeting_closed', 'This meeting is over');
         if (lastSeq > this.state.seq) this.ingest(await readEvents(tx, this.meeting.id, this.state.seq));
         const events = this.decide(peer.self, message);
         return appendEvents(tx, this.meeting.id, lastSeq, peer.self.userId, events);
@@ -132,7 +135,7 @@ export class Room {
   /** Events the server itself records (presence): stored, then sent, like any other. */
   private async record(actorId: string | null, events: RoomEvent[]): Promise<void> {
     const stamped = await this.deps.sql.begin(async (tx) => {
-      const lastSeq = await lockRoomLog(tx, this.meeting.id);
+      const { lastSeq } = await lockRoomLog(tx, this.meeting.id);
       if (lastSeq > this.state.seq) this.ingest(await readEvents(tx, this.meeting.id, this.state.seq));
       return appendEvents(tx, this.meeting.id, lastSeq, actorId, events);
     });
