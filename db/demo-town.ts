@@ -175,6 +175,35 @@ const spaces: DemoSpace[] = [
     },
   },
   {
+    // A jury listed publicly, as towns announce their juries and schedules: its page is open to
+    // all, its sessions and drafts only to its jurors (see `inJury` in the permission table).
+    slug: 'kuntalaisraati',
+    kind: 'jury',
+    visibility: 'public',
+    name: { fi: 'Kuntalaisraati: kirjastoverkko', sv: 'Medborgarjury: biblioteksnätet', en: 'Citizens’ jury: the library network' },
+    description: {
+      fi: 'Arvottu raati pohtii, miten kirjastopalvelut järjestetään eri kaupunginosissa, ja julkaisee kannanottonsa.',
+      sv: 'En utlottad jury funderar på hur bibliotekstjänsterna ordnas i olika stadsdelar och publicerar sitt ställningstagande.',
+      en: 'A jury drawn by lot considers how library services are organised across the districts, and publishes its statement.',
+    },
+    roles: { chair: ['chair'], secretary: ['secretary'], juror2: ['juror'], juror3: ['juror'] },
+    meeting: {
+      inDays: 12,
+      mode: 'meeting',
+      title: { fi: 'Raadin ensimmäinen istunto', sv: 'Juryns första session', en: 'The jury’s first session' },
+      description: {
+        fi: 'Raati tutustuu kirjastoverkon nykytilaan ja sopii työskentelytavoistaan.',
+        sv: 'Juryn bekantar sig med biblioteksnätets nuläge och kommer överens om sitt arbetssätt.',
+        en: 'The jury learns how the library network stands today and agrees on how it will work.',
+      },
+      place: 'online',
+      agenda: [
+        { title: { fi: 'Tervetuloa ja työtavat', sv: 'Välkommen och arbetssätt', en: 'Welcome and ways of working' }, presenter: 'Puheenjohtaja', minutes: 15 },
+        { title: { fi: 'Kirjastoverkon nykytila', sv: 'Biblioteksnätets nuläge', en: 'The library network today' }, presenter: 'Kirjastotoimenjohtaja', minutes: 45 },
+      ],
+    },
+  },
+  {
     slug: 'kuntalaisfoorumi',
     kind: 'townhall',
     visibility: 'public',

@@ -33,9 +33,9 @@ describe('the server process', () => {
       });
       expect(signin.status).toBe(200);
       const spaces = (await (await fetch(`${second.url}/api/spaces`)).json()) as { spaces: unknown[] };
-      expect(spaces.spaces).toHaveLength(4);
+      expect(spaces.spaces).toHaveLength(5);
     } finally {
       await second.stop();
     }
-  });
+  }, 120_000);
 });

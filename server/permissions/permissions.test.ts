@@ -15,13 +15,17 @@ const contexts = {
   publicForum: { kind: 'forum', visibility: 'public' },
   membersForum: { kind: 'forum', visibility: 'members' },
   jury: { kind: 'jury', visibility: 'members' },
+  publicJury: { kind: 'jury', visibility: 'public' },
 } satisfies Record<string, SpaceContext>;
 
 const all = 'xxxxxxxx';
 const signedIn = '.xxxxxxx';
 const inSpace = '..xxxxxx';
-const same = (row: string) => ({ publicForum: row, membersForum: row, jury: row });
-const visibleTo = (publicRow: string, privateRow: string) => ({ publicForum: publicRow, membersForum: privateRow, jury: privateRow });
+const same = (row: string) => ({ publicForum: row, membersForum: row, jury: row, publicJury: row });
+const visibleTo = (publicRow: string, privateRow: string) => ({ publicForum: publicRow, membersForum: privateRow, jury: privateRow, publicJury: publicRow });
+const juryOnly = (row: string) => ({ publicForum: '........', membersForum: '........', jury: row, publicJury: row });
+// A jury listed publicly shows its page and schedule to all, but its sessions only to its people.
+const outsideJuries = (publicRow: string, privateRow: string) => ({ publicForum: publicRow, membersForum: privateRow, jury: privateRow, publicJury: privateRow });
 
 // x = allowed, . = refused; columns as in `standings`.
 const expected: Record<Action, Record<keyof typeof contexts, string>> = {
@@ -30,7 +34,7 @@ const expected: Record<Action, Record<keyof typeof contexts, string>> = {
   'space.update': same('......xx'),
   'space.appointStaff': same('.......x'),
   'space.manageMembers': same('......xx'),
-  'space.join': { publicForum: signedIn, membersForum: '........', jury: '........' },
+  'space.join': { publicForum: signedIn, membersForum: '........', jury: '........', publicJury: '........' },
   'space.listPeople': same(inSpace),
   'thread.create': same(inSpace),
   'post.create': same(inSpace),
@@ -42,18 +46,18 @@ const expected: Record<Action, Record<keyof typeof contexts, string>> = {
   'moderation.read': same('....x.xx'),
   'meeting.view': visibleTo(all, inSpace),
   'meeting.manage': same('.....xxx'),
-  'meeting.register': visibleTo(signedIn, inSpace),
+  'meeting.register': outsideJuries(signedIn, inSpace),
   'meeting.readRegistrations': same('....xxxx'),
-  'room.watch': visibleTo(all, inSpace),
-  'room.participate': visibleTo(signedIn, inSpace),
+  'room.watch': outsideJuries(all, inSpace),
+  'room.participate': outsideJuries(signedIn, inSpace),
   'room.moderate': same('....x.xx'),
   'room.chair': same('......xx'),
   'poll.addHallVotes': same('.....xxx'),
   'notes.write': same(inSpace),
-  'recommendations.read': { publicForum: '........', membersForum: '........', jury: '...x..x.' },
-  'recommendations.write': { publicForum: '........', membersForum: '........', jury: '...x..x.' },
-  'recommendations.signOff': { publicForum: '........', membersForum: '........', jury: '...x....' },
-  'statement.freeze': { publicForum: '........', membersForum: '........', jury: '......x.' },
+  'recommendations.read': juryOnly('...x..x.'),
+  'recommendations.write': juryOnly('...x..x.'),
+  'recommendations.signOff': juryOnly('...x....'),
+  'statement.freeze': juryOnly('......x.'),
   'minutes.readDraft': same(inSpace),
   'minutes.write': same('.....xxx'),
   'minutes.submit': same('.....x.x'),

@@ -37,6 +37,8 @@ type Audience = 'viewer' | 'signedIn' | 'inSpace' | { roles: readonly SpaceRole[
 interface Rule {
   who: Audience;
   when?: (space: SpaceContext) => boolean;
+  /** Who it is for in a jury, when that differs: a jury deliberates among its own people even when it is listed publicly. */
+  inJury?: Audience;
 }
 
 const staff = (...roles: SpaceRole[]): Audience => ({ roles, admin: true });
@@ -64,11 +66,11 @@ const rules = {
 
   'meeting.view': { who: 'viewer' },
   'meeting.manage': { who: staff('chair', 'secretary') },
-  'meeting.register': { who: 'signedIn' },
+  'meeting.register': { who: 'signedIn', inJury: 'inSpace' },
   'meeting.readRegistrations': { who: staff('chair', 'secretary', 'moderator') },
 
-  'room.watch': { who: 'viewer' },
-  'room.participate': { who: 'signedIn' },
+  'room.watch': { who: 'viewer', inJury: 'inSpace' },
+  'room.participate': { who: 'signedIn', inJury: 'inSpace' },
   'room.moderate': { who: staff('moderator', 'chair') },
   'room.chair': { who: staff('chair') },
   'poll.addHallVotes': { who: staff('secretary', 'chair') },
@@ -96,7 +98,7 @@ export function canView(actor: Actor, space: SpaceContext): boolean {
 export function can(actor: Actor, action: Action, space: SpaceContext): boolean {
   const rule: Rule = rules[action];
   if (rule.when && !rule.when(space)) return false;
-  const who = rule.who;
+  const who = (isJury(space) && rule.inJury) || rule.who;
   if (who === 'viewer') return canView(actor, space);
   if (actor.userId === null) return false;
   if (who === 'signedIn') return canView(actor, space);

@@ -258,3 +258,13 @@ describe('questions and polls', () => {
     expect(await a.request({ type: 'poll.vote', pollId: poll.pollId, optionIds: [artificial] })).toMatchObject({ code: 'poll_closed' });
   });
 });
+
+describe('a publicly listed jury', () => {
+  it('shows its page to all but keeps its sessions to its jurors', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/spaces/kuntalaisraati' })).statusCode).toBe(200);
+    const outsider = await join('asukas', 'kuntalaisraati');
+    expect(await outsider.closed()).toBe(4403);
+    const juror = await join('raati2', 'kuntalaisraati');
+    expect((await juror.welcome()).you.canParticipate).toBe(true);
+  });
+});

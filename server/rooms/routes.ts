@@ -43,9 +43,14 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
         const meeting = await findMeetingInfo(sql, request.params.meetingId);
         const actor = meeting ? await actorInSpace(sql, request.user, meeting.spaceId) : null;
         const space = meeting ? { kind: meeting.kind, visibility: meeting.visibility } : null;
-        if (!meeting || !actor || !space || meeting.state === 'cancelled' || !can(actor, 'room.watch', space)) {
-          const askToSignIn = !request.user && meeting && space && !canView(actor!, space);
+        if (!meeting || !actor || !space || meeting.state === 'cancelled' || !canView(actor, space)) {
+          const askToSignIn = !request.user && meeting && space && meeting.state !== 'cancelled';
           socket.close(askToSignIn ? closeCodes.signInRequired : closeCodes.notFound, askToSignIn ? 'Sign in to join this meeting' : 'No such meeting');
+          return;
+        }
+        if (!can(actor, 'room.watch', space)) {
+          // The meeting is public knowledge (a listed jury), its session is not.
+          socket.close(request.user ? closeCodes.forbidden : closeCodes.signInRequired, 'This session is for the members only');
           return;
         }
         const self: RoomSelf = {

@@ -12,10 +12,10 @@ const get = (url: string, cookie?: string) => t.app.inject({ method: 'GET', url,
 const slugs = (body: { spaces: { slug: string }[] }) => body.spaces.map((s) => s.slug);
 
 describe('spaces of the demo town', () => {
-  it('shows the three forums and the town hall to anyone, but not the jury', async () => {
+  it('shows the three forums, the publicly listed jury and the town hall to anyone, but not the private jury', async () => {
     const response = await get('/api/spaces');
     expect(response.statusCode).toBe(200);
-    expect(slugs(response.json())).toEqual(['kulttuurifoorumi', 'liikuntafoorumi', 'ymparistofoorumi', 'kuntalaisfoorumi']);
+    expect(slugs(response.json())).toEqual(['kulttuurifoorumi', 'liikuntafoorumi', 'ymparistofoorumi', 'kuntalaisraati', 'kuntalaisfoorumi']);
     expect(response.json().spaces[0].name).toEqual({ fi: 'Kulttuurifoorumi', sv: 'Kulturforum', en: 'Culture forum' });
   });
 
@@ -34,7 +34,7 @@ describe('spaces of the demo town', () => {
 
   it('lists upcoming meetings in time order, the jury’s only to its people', async () => {
     const anonymous = (await get('/api/meetings/upcoming')).json().meetings as { spaceSlug: string; startsAt: string; mode: string }[];
-    expect(anonymous.map((m) => m.spaceSlug)).toEqual(['ymparistofoorumi', 'kuntalaisfoorumi', 'kulttuurifoorumi', 'liikuntafoorumi']);
+    expect(anonymous.map((m) => m.spaceSlug)).toEqual(['ymparistofoorumi', 'kuntalaisfoorumi', 'kulttuurifoorumi', 'kuntalaisraati', 'liikuntafoorumi']);
     expect(anonymous.find((m) => m.spaceSlug === 'kuntalaisfoorumi')?.mode).toBe('broadcast');
     const juror = await signIn(t.app, 'raati@pihlajalahti.example', DEMO_PASSWORD);
     const forJuror = (await get('/api/meetings/upcoming', juror)).json().meetings as { spaceSlug: string }[];
@@ -54,6 +54,6 @@ describe('spaces of the demo town', () => {
     const { seedDemoTown } = await import('../../db/demo-town.ts');
     expect(await seedDemoTown(t.app.db.sql)).toBe(false);
     const [row] = await t.app.db.sql<{ count: number }[]>`select count(*)::int as count from spaces`;
-    expect(row?.count).toBe(5);
+    expect(row?.count).toBe(6);
   });
 });
