@@ -11,7 +11,7 @@ import { decodeCursor, page } from './keyset.ts';
 import { stored } from './localized.ts';
 import { checkMeetingFields } from './rules.ts';
 import { CreateMeeting, ErrorReply, MeetingReply, MeetingSummary, Page, SpaceSlug } from './schemas.ts';
-import { findMeeting, meetingColumns, toSummary, type MeetingRow } from './store.ts';
+import { findMeeting, listSpaceMeetings, toSummary } from './store.ts';
 
 export interface SpaceMeetingOptions {
   sql: Sql;
@@ -31,9 +31,6 @@ async function visibleSpace(sql: Sql, user: SessionUser | null, slug: string) {
   if (!can(actor, 'meeting.view', space)) throw notFound('Space');
   return { space, actor };
 }
-
-/** Upcoming: not over yet (a live meeting running late still counts); past: ended, or its time has gone. */
-const upcoming = (sql: Sql) => sql`(m.state = 'live' or (m.state <> 'ended' and m.ends_at > now()))`;
 
 /** A space's meetings, under `/api/spaces/:slug/...`. */
 export const spaceMeetingRoutes: FastifyPluginAsyncTypebox<SpaceMeetingOptions> = async (app, { sql, publicUrl }) => {
@@ -60,19 +57,7 @@ export const spaceMeetingRoutes: FastifyPluginAsyncTypebox<SpaceMeetingOptions> 
       const { space } = await visibleSpace(sql, request.user, request.params.slug);
       const { when, limit } = request.query;
       const after = decodeCursor(request.query.cursor);
-      // Upcoming runs forward in time from the next meeting; past runs backward from the latest.
-      const rows = await sql<(MeetingRow & { startsKey: string })[]>`
-        select m.starts_at::text as "startsKey", ${meetingColumns(sql)}
-        where m.space_id = ${space.id} and ${when === 'upcoming' ? upcoming(sql) : sql`not ${upcoming(sql)}`}
-          ${
-            after === null
-              ? sql``
-              : when === 'upcoming'
-                ? sql`and (m.starts_at, m.id) > (${after.startsAt}::timestamptz, ${after.id}::uuid)`
-                : sql`and (m.starts_at, m.id) < (${after.startsAt}::timestamptz, ${after.id}::uuid)`
-          }
-        order by ${when === 'upcoming' ? sql`m.starts_at, m.id` : sql`m.starts_at desc, m.id desc`}
-        limit ${limit + 1}`;
+      const rows = await listSpaceMeetings(sql, space.id, { when, after, limit });
       const result = page(rows, limit);
       return { meetings: result.rows.map(toSummary), nextCursor: result.nextCursor };
     },

@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import type { SpaceKind, Visibility } from '../permissions/permissions.ts';
 import { withFallback, type Localized } from './localized.ts';
+import type { Position } from './keyset.ts';
 import type { MeetingMode, MeetingState, Place } from './schemas.ts';
 
 /** The pool or a transaction: what both can do, which is run tagged queries. */
@@ -109,4 +110,31 @@ export async function countsOf(sql: Tx, meetingIds: string[]): Promise<Map<strin
     from meeting_registrations where meeting_id in ${sql(meetingIds)} group by meeting_id`;
   for (const { meetingId, ...c } of rows) counts.set(meetingId, c);
   return counts;
+}
+
+export type MeetingListRow = MeetingRow & { startsKey: string };
+
+/** Upcoming: not over yet (a live meeting running late still counts); past: ended, or its time has gone. */
+const upcoming = (sql: Tx) => sql`(m.state = 'live' or (m.state <> 'ended' and m.ends_at > now()))`;
+
+/** One page (`limit + 1` rows, for `page()`) of a space's meetings after the keyset position. */
+export function listSpaceMeetings(
+  sql: Tx,
+  spaceId: string,
+  query: { when: 'upcoming' | 'past'; after: Position | null; limit: number },
+): Promise<MeetingListRow[]> {
+  const { when, after, limit } = query;
+  // Upcoming runs forward in time from the next meeting; past runs backward from the latest.
+  return sql<MeetingListRow[]>`
+    select m.starts_at::text as "startsKey", ${meetingColumns(sql)}
+    where m.space_id = ${spaceId} and ${when === 'upcoming' ? upcoming(sql) : sql`not ${upcoming(sql)}`}
+      ${
+        after === null
+          ? sql``
+          : when === 'upcoming'
+            ? sql`and (m.starts_at, m.id) > (${after.startsAt}::timestamptz, ${after.id}::uuid)`
+            : sql`and (m.starts_at, m.id) < (${after.startsAt}::timestamptz, ${after.id}::uuid)`
+      }
+    order by ${when === 'upcoming' ? sql`m.starts_at, m.id` : sql`m.starts_at desc, m.id desc`}
+    limit ${limit + 1}`;
 }
