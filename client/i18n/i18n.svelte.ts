@@ -110,6 +110,11 @@ export function formatDate(value: string | Date): string {
   return new Intl.DateTimeFormat(INTL_LOCALES[state.lang], { dateStyle: 'medium', timeZone: TIME_ZONE }).format(toDate(value));
 }
 
+/** A time of day, e.g. "18.05" in Finnish. */
+export function formatTime(value: string | Date): string {
+  return new Intl.DateTimeFormat(INTL_LOCALES[state.lang], { timeStyle: 'short', timeZone: TIME_ZONE }).format(toDate(value));
+}
+
 /** A count in the current language's digits and grouping, e.g. "1 200". */
 export function formatNumber(value: number): string {
   return new Intl.NumberFormat(INTL_LOCALES[state.lang]).format(value);

@@ -1,0 +1,268 @@
+import { closeCodes, type Sendable, type ServerMessage } from './protocol.ts';
+import type { RoomStore } from './room-store.svelte.ts';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Why the socket closed, as the server said it. */
+export interface CloseInfo {
+  code: number;
+  reason: string;
+}
+
+/** A refusal or failure of one request: a server error code (`muted`, `slow_mode`…) or `offline`/`timeout`. */
+export class RoomCommandError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RoomCommandError';
+  }
+}
+
+/** Close codes after which trying again cannot help: the person has to do something first. */
+const FINAL_CODES: ReadonlySet<number> = new Set([closeCodes.signInRequired, closeCodes.forbidden, closeCodes.notFound, closeCodes.removed]);
+
+const REQUEST_TIMEOUT_MS = 15_000;
+const MAX_DELAY_MS = 30_000;
+
+/** How long to wait before reconnecting after the `attempt`th failure in a row. */
+export function reconnectDelay(code: number, attempt: number, random: number): number {
+  if (code === closeCodes.serverShutdown) return 500 + random * 2000;
+  // Closed for sending too much, or falling too far behind: give it a moment.
+  if (code === closeCodes.abuse) return 10_000 + random * 5000;
+  const base = Math.min(MAX_DELAY_MS, 1000 * 2 ** attempt);
+  return base / 2 + (random * base) / 2;
+}
+
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((ev: Event) => unknown) | null;
+  onmessage: ((ev: MessageEvent) => unknown) | null;
+  onclose: ((ev: CloseEvent) => unknown) | null;
+  onerror: ((ev: Event) => unknown) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface ConnectionOptions {
+  /** The socket address for a meeting, resuming after `since` when given. */
+  url?: (meetingId: string, since: number | null) => string;
+  createSocket?: (url: string) => SocketLike;
+  random?: () => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (timer: unknown) => void;
+}
+
+const OPEN = 1;
+
+export function roomSocketUrl(meetingId: string, since: number | null): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const query = since !== null ? `?since=${since}` : '';
+  return `${scheme}://${location.host}/rooms/${encodeURIComponent(meetingId)}${query}`;
+}
+
+interface Pending {
+  resolve: (seq: number | null) => void;
+  reject: (error: RoomCommandError) => void;
+  timer: unknown;
+}
+
+/**
+ * One live connection to a meeting's room. It applies what arrives to the store, answers
+ * requests with their acks or errors, and after a drop reconnects by itself with backoff,
+ * resuming after the last event it saw.
+ */
+export class RoomConnection {
+  status = $state<ConnectionStatus>('connecting');
+  /** The last close, while reconnecting or for good. */
+  lastClose = $state<CloseInfo | null>(null);
+  /** Failed attempts since the last welcome. */
+  attempt = $state(0);
+
+  #socket: SocketLike | null = null;
+  /** A second socket asking for a fresh snapshot; it replaces the first at its welcome. */
+  #incoming: SocketLike | null = null;
+  // Requests awaiting their answer: bookkeeping, not shown.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #pending = new Map<string, Pending>();
+  #nextId = 0;
+  #timer: unknown = null;
+  #stopped = true;
+  readonly #options: Required<ConnectionOptions>;
+
+  constructor(
+    readonly meetingId: string,
+    readonly store: RoomStore,
+    options: ConnectionOptions = {},
+  ) {
+    this.#options = {
+      url: options.url ?? roomSocketUrl,
+      createSocket: options.createSocket ?? ((url) => new WebSocket(url)),
+      random: options.random ?? Math.random,
+      setTimer: options.setTimer ?? ((fn, ms) => setTimeout(fn, ms)),
+      clearTimer: options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>)),
+    };
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.status = 'connecting';
+    this.#open();
+    globalThis.addEventListener?.('online', this.#onOnline);
+  }
+
+  /** Close for good (leaving the page). */
+  stop(): void {
+    this.#stopped = true;
+    globalThis.removeEventListener?.('online', this.#onOnline);
+    this.#clearTimer();
+    for (const socket of [this.#socket, this.#incoming]) this.#detach(socket)?.close(1000, 'Leaving');
+    this.#socket = null;
+    this.#incoming = null;
+    this.#failPending('offline');
+    this.status = 'closed';
+  }
+
+  /** Send a message; resolves with the seq of the event it caused (null when nothing changed). */
+  send(message: Sendable): Promise<number | null> {
+    const socket = this.#socket;
+    if (this.status !== 'connected' || !socket || socket.readyState !== OPEN) {
+      return Promise.reject(new RoomCommandError('offline', 'Not connected'));
+    }
+    this.#nextId += 1;
+    const requestId = `r${this.#nextId}`;
+    return new Promise((resolve, reject) => {
+      const timer = this.#options.setTimer(() => {
+        this.#pending.delete(requestId);
+        reject(new RoomCommandError('timeout', 'No answer from the server'));
+      }, REQUEST_TIMEOUT_MS);
+      this.#pending.set(requestId, { resolve, reject, timer });
+      socket.send(JSON.stringify({ ...message, requestId }));
+    });
+  }
+
+  /** Ask for a fresh snapshot without leaving the room (no one sees this person leave and come back). */
+  resync(): void {
+    if (this.#stopped || this.#incoming || this.status !== 'connected') return;
+    this.#incoming = this.#connect(null);
+  }
+
+  #onOnline = () => {
+    if (this.status !== 'reconnecting') return;
+    this.#clearTimer();
+    this.#open();
+  };
+
+  #open(): void {
+    this.#socket = this.#connect(this.store.hasState ? this.store.lastSeq : null);
+  }
+
+  #connect(since: number | null): SocketLike {
+    const socket = this.#options.createSocket(this.#options.url(this.meetingId, since));
+    socket.onmessage = (ev) => this.#onMessage(socket, ev);
+    socket.onclose = (ev) => this.#onClose(socket, ev);
+    socket.onerror = () => {
+      // A close follows every error; that is where it is handled.
+    };
+    return socket;
+  }
+
+  #onMessage(socket: SocketLike, ev: MessageEvent): void {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(String(ev.data)) as ServerMessage;
+    } catch {
+      return;
+    }
+    if (message.type === 'ack' || message.type === 'error') {
+      this.#answer(message);
+      if (socket !== this.#socket) return;
+    }
+    if (socket === this.#incoming) {
+      if (message.type === 'welcome') this.#swapToIncoming();
+      else if (this.#socket) return;
+    }
+    if (socket !== this.#socket) return;
+    if (message.type === 'welcome') {
+      this.status = 'connected';
+      this.attempt = 0;
+      this.lastClose = null;
+    }
+    this.store.receive(message);
+    if (this.store.takeSnapshotRequest()) this.resync();
+  }
+
+  #swapToIncoming(): void {
+    const old = this.#socket;
+    this.#socket = this.#incoming;
+    this.#incoming = null;
+    this.store.reset();
+    // Answers to requests sent on the old socket still arrive there: close it once they have.
+    if (old) {
+      old.onmessage = (ev) => {
+        const message = JSON.parse(String(ev.data)) as ServerMessage;
+        if (message.type === 'ack' || message.type === 'error') this.#answer(message);
+      };
+      old.onclose = null;
+      this.#options.setTimer(() => old.close(1000, 'Resynchronised'), this.#pending.size > 0 ? 5000 : 0);
+    }
+  }
+
+  #answer(message: Extract<ServerMessage, { type: 'ack' | 'error' }>): void {
+    if (message.requestId === null) return;
+    const pending = this.#pending.get(message.requestId);
+    if (!pending) return;
+    this.#pending.delete(message.requestId);
+    this.#options.clearTimer(pending.timer);
+    if (message.type === 'ack') pending.resolve(message.seq);
+    else pending.reject(new RoomCommandError(message.code, message.message));
+  }
+
+  #onClose(socket: SocketLike, ev: CloseEvent): void {
+    if (socket === this.#incoming) {
+      this.#incoming = null;
+      return;
+    }
+    if (socket !== this.#socket || this.#stopped) return;
+    this.#socket = null;
+    this.#detach(this.#incoming)?.close(1000, 'Reconnecting');
+    this.#incoming = null;
+    this.#failPending('offline');
+    this.lastClose = { code: ev.code, reason: ev.reason };
+    if (FINAL_CODES.has(ev.code)) {
+      this.status = 'closed';
+      return;
+    }
+    this.status = 'reconnecting';
+    const delay = reconnectDelay(ev.code, this.attempt, this.#options.random());
+    this.attempt += 1;
+    this.#timer = this.#options.setTimer(() => {
+      this.#timer = null;
+      if (!this.#stopped) this.#open();
+    }, delay);
+  }
+
+  #detach(socket: SocketLike | null): SocketLike | null {
+    if (socket) {
+      socket.onmessage = null;
+      socket.onclose = null;
+      socket.onerror = null;
+    }
+    return socket;
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== null) this.#options.clearTimer(this.#timer);
+    this.#timer = null;
+  }
+
+  #failPending(code: string): void {
+    for (const pending of this.#pending.values()) {
+      this.#options.clearTimer(pending.timer);
+      pending.reject(new RoomCommandError(code, 'Not connected'));
+    }
+    this.#pending.clear();
+  }
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { RoomCommandError, RoomConnection, reconnectDelay, type SocketLike } from './connection.svelte.ts';
+import type { RoomSelf, RoomSnapshot, ServerMessage } from './protocol.ts';
+import { RoomStore } from './room-store.svelte.ts';
+
+const you: RoomSelf = { userId: 'u1', name: 'Aino Asukas', roles: [], canParticipate: true, canModerate: false, canChair: false, canCountHall: false };
+const state: RoomSnapshot = {
+  meetingId: 'm1', seq: 5, mode: 'meeting', settings: { slowModeSeconds: 0, wordFilter: null, premoderation: false },
+  participants: [], viewers: 1, chat: [], questions: [], queue: [], floor: null, speakingSeconds: {}, polls: [], agenda: [], currentItem: 0,
+};
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  sent: Record<string, unknown>[] = [];
+  onopen: ((ev: Event) => unknown) | null = null;
+  onmessage: ((ev: MessageEvent) => unknown) | null = null;
+  onclose: ((ev: CloseEvent) => unknown) | null = null;
+  onerror: ((ev: Event) => unknown) | null = null;
+  closedWith: number | null = null;
+  constructor(readonly url: string) {}
+  send(data: string) {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close(code = 1000) {
+    this.closedWith = code;
+  }
+  receive(message: ServerMessage) {
+    this.readyState = 1;
+    this.onmessage?.({ data: JSON.stringify(message) } as MessageEvent);
+  }
+  drop(code: number, reason = '') {
+    this.readyState = 3;
+    this.onclose?.({ code, reason } as CloseEvent);
+  }
+}
+
+function setup() {
+  const sockets: FakeSocket[] = [];
+  const timers: { fn: () => void; ms: number }[] = [];
+  const store = new RoomStore();
+  const connection = new RoomConnection('m1', store, {
+    url: (id, since) => `ws://test/rooms/${id}${since !== null ? `?since=${since}` : ''}`,
+    createSocket: (url) => {
+      const socket = new FakeSocket(url);
+      sockets.push(socket);
+      return socket;
+    },
+    random: () => 0.5,
+    setTimer: (fn, ms) => {
+      const timer = { fn, ms };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimer: (timer) => {
+      const i = timers.indexOf(timer as (typeof timers)[number]);
+      if (i >= 0) timers.splice(i, 1);
+    },
+  });
+  const runTimers = () => {
+    for (const timer of timers.splice(0)) timer.fn();
+  };
+  return { sockets, timers, store, connection, runTimers };
+}
+
+describe('RoomConnection', () => {
+  it('connects without since, resolves acks and errors by requestId', async () => {
+    const { sockets, connection } = setup();
+    connection.start();
+    expect(sockets[0]!.url).toBe('ws://test/rooms/m1');
+    expect(connection.status).toBe('connecting');
+    await expect(connection.send({ type: 'queue.lower' })).rejects.toMatchObject({ code: 'offline' });
+    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null });
+    expect(connection.status).toBe('connected');
+    const raised = connection.send({ type: 'queue.raise', pointOfOrder: false });
+    const chat = connection.send({ type: 'chat.send', text: 'Hei' });
+    const [first, second] = sockets[0]!.sent;
+    expect(first).toMatchObject({ type: 'queue.raise', pointOfOrder: false });
+    sockets[0]!.receive({ type: 'error', requestId: second!.requestId as string, code: 'muted', message: 'You are muted' });
+    sockets[0]!.receive({ type: 'ack', requestId: first!.requestId as string, seq: 6 });
+    await expect(raised).resolves.toBe(6);
+    await expect(chat).rejects.toEqual(new RoomCommandError('muted', 'You are muted'));
+  });
+
+  it('reconnects after a drop with backoff, resuming after the last event seen', () => {
+    const { sockets, timers, connection, runTimers } = setup();
+    connection.start();
+    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null });
+    sockets[0]!.receive({ type: 'event', seq: 6, at: new Date().toISOString(), event: { type: 'agenda.moved', index: 0 } });
+    sockets[0]!.drop(1006);
+    expect(connection.status).toBe('reconnecting');
+    expect(timers[0]!.ms).toBe(750);
+    runTimers();
+    expect(sockets[1]!.url).toBe('ws://test/rooms/m1?since=6');
+    sockets[1]!.drop(1006);
+    expect(timers[0]!.ms).toBe(1500);
+    runTimers();
+    sockets[2]!.receive({ type: 'welcome', you, state: null, checkInCode: null });
+    expect(connection.status).toBe('connected');
+    expect(connection.attempt).toBe(0);
+  });
+
+  it('reconnects quickly when the server restarts, and stops for good when removed', () => {
+    const { sockets, timers, connection, runTimers } = setup();
+    connection.start();
+    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null });
+    sockets[0]!.drop(4503, 'Server restarting');
+    expect(timers[0]!.ms).toBeLessThan(2500);
+    runTimers();
+    sockets[1]!.receive({ type: 'welcome', you, state: null, checkInCode: null });
+    sockets[1]!.drop(4409, 'Removed from the meeting: Häirintä');
+    expect(connection.status).toBe('closed');
+    expect(connection.lastClose).toEqual({ code: 4409, reason: 'Removed from the meeting: Häirintä' });
+    expect(timers).toEqual([]);
+  });
+
+  it('takes a fresh snapshot on a second socket when hidden poll results close, then drops the first', () => {
+    const { sockets, connection, store, runTimers } = setup();
+    connection.start();
+    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null });
+    const options = [{ id: 'o1', label: 'Kyllä' }, { id: 'o2', label: 'Ei' }];
+    const now = new Date().toISOString();
+    sockets[0]!.receive({ type: 'event', seq: 6, at: now, event: { type: 'poll.opened', pollId: 'p1', question: 'Q?', options, multiple: false, resultsWhile: 'closed' } });
+    sockets[0]!.receive({ type: 'event', seq: 7, at: now, event: { type: 'poll.closed', pollId: 'p1' } });
+    expect(sockets[1]!.url).toBe('ws://test/rooms/m1');
+    const results = { remote: { o1: 1, o2: 0 }, hall: null, voters: 1 };
+    const fresh = { ...state, seq: 7, polls: [{ pollId: 'p1', question: 'Q?', options, multiple: false, resultsWhile: 'closed' as const, status: 'closed' as const, results, mine: null }] };
+    sockets[1]!.receive({ type: 'welcome', you, state: fresh, checkInCode: null });
+    expect(store.room!.polls[0]!.results).toEqual(results);
+    runTimers();
+    expect(sockets[0]!.closedWith).toBe(1000);
+    expect(connection.status).toBe('connected');
+  });
+
+  it('backs off up to half a minute', () => {
+    expect(reconnectDelay(1006, 10, 1)).toBe(30_000);
+    expect(reconnectDelay(4408, 0, 0)).toBeGreaterThanOrEqual(10_000);
+  });
+});
