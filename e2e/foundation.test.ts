@@ -56,5 +56,6 @@ describe('a newcomer', () => {
     await page.reload();
     await page.getByRole('link', { name: 'Miljöforum', exact: true }).first().waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('sv');
+    expect(browser.cspViolations).toEqual([]);
   });
 });

@@ -65,6 +65,16 @@ describe('the HTTP surface', () => {
     }
   });
 
+  it('sends security headers with a strict content security policy', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/spaces' });
+    const csp = response.headers['content-security-policy'] as string;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('serves over a real port', async () => {
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const response = await fetch(`${address}/api/spaces`);

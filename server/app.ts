@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -23,6 +24,7 @@ import { searchRoutes } from './search/routes.ts';
 import { spacePeopleRoutes } from './spaces/people.ts';
 import { spaceRoutes } from './spaces/routes.ts';
 import { InProcessBus, RedisBus } from './rooms/bus.ts';
+import { checkInRoutes } from './rooms/check-in.ts';
 import { RoomRegistry } from './rooms/registry.ts';
 import { roomRoutes } from './rooms/routes.ts';
 import { spaceThreadRoutes, threadRoutes } from './threads/routes.ts';
@@ -68,6 +70,28 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }, { name: 'search' }] },
   });
+  // The client is built to run under this policy: no inline script or style, nothing from elsewhere.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // Open data is meant to be read by other sites' scripts too.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    hsts: secureCookies ? { maxAge: 31_536_000 } : false,
+  });
   await app.register(fastifyCookie);
   await app.register(rateLimit, { global: false });
   await app.register(originCheck, { publicUrl: config.publicUrl });
@@ -87,6 +111,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       await api.register(moderationRoutes, { sql });
       await api.register(auditRoutes, { sql });
       await api.register(searchRoutes, { sql });
+      await api.register(checkInRoutes, { sql, publicUrl: config.publicUrl });
       await api.register(meetingRoutes, { prefix: '/meetings', sql, publicUrl: config.publicUrl });
       await api.register(spaceMeetingRoutes, { prefix: '/spaces', sql, publicUrl: config.publicUrl });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

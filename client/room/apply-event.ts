@@ -4,13 +4,9 @@
  */
 import type { EventPayload, RoomSelf, RoomSnapshot } from './protocol.ts';
 
-/** What the store keeps beside the snapshot to apply events the way the server does. */
+/** Who is looking: events are applied the way the server's views show them to this viewer. */
 export interface ApplyContext {
   you: RoomSelf;
-  /** Open sockets per person as far as this viewer can tell (the snapshot only says present or not). */
-  connections: Map<string, number>;
-  /** Set when the viewer needs a fresh snapshot: something changed that no event describes. */
-  needsSnapshot: boolean;
 }
 
 /** Chat kept in memory: the snapshot brings 200, a long meeting should not grow without end. */
@@ -37,25 +33,24 @@ export function applyRoomEvent(state: RoomSnapshot, e: EventPayload, at: string,
   const { you } = ctx;
   switch (e.type) {
     case 'presence.joined': {
-      const count = (ctx.connections.get(e.userId) ?? 0) + 1;
-      ctx.connections.set(e.userId, count);
+      // Each socket joins and leaves on its own: two tabs count twice, so closing one keeps the person present.
       const p = state.participants.find((x) => x.userId === e.userId);
       if (p) {
+        p.connections += 1;
         p.present = true;
         p.name = e.name;
         p.roles = e.roles;
       } else {
-        state.participants.push({ userId: e.userId, name: e.name, roles: e.roles, mode: e.mode, present: true, mutedUntil: null });
+        state.participants.push({ userId: e.userId, name: e.name, roles: e.roles, mode: e.mode, present: true, connections: 1, mutedUntil: null, muteReason: null });
       }
       break;
     }
     case 'presence.left': {
-      const count = Math.max(0, (ctx.connections.get(e.userId) ?? 0) - 1);
-      ctx.connections.set(e.userId, count);
-      if (count > 0) break;
       const p = state.participants.find((x) => x.userId === e.userId);
-      if (p) p.present = false;
-      state.queue = state.queue.filter((q) => q.userId !== e.userId);
+      if (!p) break;
+      p.connections = Math.max(0, p.connections - 1);
+      p.present = p.connections > 0;
+      // A raised hand keeps its place while its owner is away: the server passes over them until they are back.
       break;
     }
     case 'presence.checkedIn': {
@@ -89,12 +84,18 @@ export function applyRoomEvent(state: RoomSnapshot, e: EventPayload, at: string,
     }
     case 'participant.muted': {
       const p = state.participants.find((x) => x.userId === e.userId);
-      if (p) p.mutedUntil = e.until;
+      if (p) {
+        p.mutedUntil = e.until;
+        p.muteReason = e.reason;
+      }
       break;
     }
     case 'participant.unmuted': {
       const p = state.participants.find((x) => x.userId === e.userId);
-      if (p) p.mutedUntil = null;
+      if (p) {
+        p.mutedUntil = null;
+        p.muteReason = null;
+      }
       break;
     }
     case 'participant.removed': {
@@ -156,6 +157,12 @@ export function applyRoomEvent(state: RoomSnapshot, e: EventPayload, at: string,
       if (q) {
         q.status = 'merged';
         q.mergedInto = e.intoId;
+      }
+      // The merged question's voters, and its author, now back the one it was merged into: the server says how many.
+      const into = state.questions.find((x) => x.questionId === e.intoId);
+      if (into) {
+        if (e.intoVotes !== undefined) into.votes = e.intoVotes;
+        if (q && (q.mine || (you.userId !== null && q.userId === you.userId))) into.mine = true;
       }
       break;
     }
@@ -221,8 +228,8 @@ export function applyRoomEvent(state: RoomSnapshot, e: EventPayload, at: string,
       const poll = state.polls.find((p) => p.pollId === e.pollId);
       if (!poll) break;
       poll.status = 'closed';
-      // The results are everyone's now, but no event carries them to those who could not see them.
-      if (!poll.results) ctx.needsSnapshot = true;
+      // The results are everyone's now: the close carries the final totals, also to those who could not see them.
+      if (e.results) poll.results = e.results;
       break;
     }
     case 'poll.hallCounted': {

@@ -1,4 +1,4 @@
-import { closeCodes, type Sendable, type ServerMessage } from './protocol.ts';
+import { closeCodes, type RoomErrorDetails, type Sendable, type ServerMessage } from './protocol.ts';
 import type { RoomStore } from './room-store.svelte.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -9,11 +9,15 @@ export interface CloseInfo {
   reason: string;
 }
 
-/** A refusal or failure of one request: a server error code (`muted`, `slow_mode`…) or `offline`/`timeout`. */
+/**
+ * A refusal or failure of one request: a server error code (`muted`, `slow_mode`…) or `offline`/`timeout`.
+ * `details` holds what the server says in machine-readable form (until when muted, seconds to wait…).
+ */
 export class RoomCommandError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly details: RoomErrorDetails = {},
   ) {
     super(message);
     this.name = 'RoomCommandError';
@@ -81,8 +85,6 @@ export class RoomConnection {
   attempt = $state(0);
 
   #socket: SocketLike | null = null;
-  /** A second socket asking for a fresh snapshot; it replaces the first at its welcome. */
-  #incoming: SocketLike | null = null;
   // Requests awaiting their answer: bookkeeping, not shown.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #pending = new Map<string, Pending>();
@@ -118,9 +120,8 @@ export class RoomConnection {
     this.#stopped = true;
     globalThis.removeEventListener?.('online', this.#onOnline);
     this.#clearTimer();
-    for (const socket of [this.#socket, this.#incoming]) this.#detach(socket)?.close(1000, 'Leaving');
+    this.#detach(this.#socket)?.close(1000, 'Leaving');
     this.#socket = null;
-    this.#incoming = null;
     this.#failPending('offline');
     this.status = 'closed';
   }
@@ -143,12 +144,6 @@ export class RoomConnection {
     });
   }
 
-  /** Ask for a fresh snapshot without leaving the room (no one sees this person leave and come back). */
-  resync(): void {
-    if (this.#stopped || this.#incoming || this.status !== 'connected') return;
-    this.#incoming = this.#connect(null);
-  }
-
   #onOnline = () => {
     if (this.status !== 'reconnecting') return;
     this.#clearTimer();
@@ -156,17 +151,14 @@ export class RoomConnection {
   };
 
   #open(): void {
-    this.#socket = this.#connect(this.store.hasState ? this.store.lastSeq : null);
-  }
-
-  #connect(since: number | null): SocketLike {
+    const since = this.store.hasState ? this.store.lastSeq : null;
     const socket = this.#options.createSocket(this.#options.url(this.meetingId, since));
     socket.onmessage = (ev) => this.#onMessage(socket, ev);
     socket.onclose = (ev) => this.#onClose(socket, ev);
     socket.onerror = () => {
       // A close follows every error; that is where it is handled.
     };
-    return socket;
+    this.#socket = socket;
   }
 
   #onMessage(socket: SocketLike, ev: MessageEvent): void {
@@ -176,38 +168,17 @@ export class RoomConnection {
     } catch {
       return;
     }
+    if (socket !== this.#socket) return;
     if (message.type === 'ack' || message.type === 'error') {
       this.#answer(message);
-      if (socket !== this.#socket) return;
+      return;
     }
-    if (socket === this.#incoming) {
-      if (message.type === 'welcome') this.#swapToIncoming();
-      else if (this.#socket) return;
-    }
-    if (socket !== this.#socket) return;
     if (message.type === 'welcome') {
       this.status = 'connected';
       this.attempt = 0;
       this.lastClose = null;
     }
     this.store.receive(message);
-    if (this.store.takeSnapshotRequest()) this.resync();
-  }
-
-  #swapToIncoming(): void {
-    const old = this.#socket;
-    this.#socket = this.#incoming;
-    this.#incoming = null;
-    this.store.reset();
-    // Answers to requests sent on the old socket still arrive there: close it once they have.
-    if (old) {
-      old.onmessage = (ev) => {
-        const message = JSON.parse(String(ev.data)) as ServerMessage;
-        if (message.type === 'ack' || message.type === 'error') this.#answer(message);
-      };
-      old.onclose = null;
-      this.#options.setTimer(() => old.close(1000, 'Resynchronised'), this.#pending.size > 0 ? 5000 : 0);
-    }
   }
 
   #answer(message: Extract<ServerMessage, { type: 'ack' | 'error' }>): void {
@@ -217,18 +188,12 @@ export class RoomConnection {
     this.#pending.delete(message.requestId);
     this.#options.clearTimer(pending.timer);
     if (message.type === 'ack') pending.resolve(message.seq);
-    else pending.reject(new RoomCommandError(message.code, message.message));
+    else pending.reject(new RoomCommandError(message.code, message.message, message.details));
   }
 
   #onClose(socket: SocketLike, ev: CloseEvent): void {
-    if (socket === this.#incoming) {
-      this.#incoming = null;
-      return;
-    }
     if (socket !== this.#socket || this.#stopped) return;
     this.#socket = null;
-    this.#detach(this.#incoming)?.close(1000, 'Reconnecting');
-    this.#incoming = null;
     this.#failPending('offline');
     this.lastClose = { code: ev.code, reason: ev.reason };
     if (FINAL_CODES.has(ev.code)) {

@@ -69,7 +69,7 @@ describe('RoomConnection', () => {
     expect(sockets[0]!.url).toBe('ws://test/rooms/m1');
     expect(connection.status).toBe('connecting');
     await expect(connection.send({ type: 'queue.lower' })).rejects.toMatchObject({ code: 'offline' });
-    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null });
+    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null, now: new Date().toISOString() });
     expect(connection.status).toBe('connected');
     const raised = connection.send({ type: 'queue.raise', pointOfOrder: false });
     const chat = connection.send({ type: 'chat.send', text: 'Hei' });
@@ -84,7 +84,7 @@ describe('RoomConnection', () => {
   it('reconnects after a drop with backoff, resuming after the last event seen', () => {
     const { sockets, timers, connection, runTimers } = setup();
     connection.start();
-    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null });
+    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null, now: new Date().toISOString() });
     sockets[0]!.receive({ type: 'event', seq: 6, at: new Date().toISOString(), event: { type: 'agenda.moved', index: 0 } });
     sockets[0]!.drop(1006);
     expect(connection.status).toBe('reconnecting');
@@ -94,7 +94,7 @@ describe('RoomConnection', () => {
     sockets[1]!.drop(1006);
     expect(timers[0]!.ms).toBe(1500);
     runTimers();
-    sockets[2]!.receive({ type: 'welcome', you, state: null, checkInCode: null });
+    sockets[2]!.receive({ type: 'welcome', you, state: null, checkInCode: null, now: new Date().toISOString() });
     expect(connection.status).toBe('connected');
     expect(connection.attempt).toBe(0);
   });
@@ -102,33 +102,40 @@ describe('RoomConnection', () => {
   it('reconnects quickly when the server restarts, and stops for good when removed', () => {
     const { sockets, timers, connection, runTimers } = setup();
     connection.start();
-    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null });
+    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null, now: new Date().toISOString() });
     sockets[0]!.drop(4503, 'Server restarting');
     expect(timers[0]!.ms).toBeLessThan(2500);
     runTimers();
-    sockets[1]!.receive({ type: 'welcome', you, state: null, checkInCode: null });
+    sockets[1]!.receive({ type: 'welcome', you, state: null, checkInCode: null, now: new Date().toISOString() });
     sockets[1]!.drop(4409, 'Removed from the meeting: Häirintä');
     expect(connection.status).toBe('closed');
     expect(connection.lastClose).toEqual({ code: 4409, reason: 'Removed from the meeting: Häirintä' });
     expect(timers).toEqual([]);
   });
 
-  it('takes a fresh snapshot on a second socket when hidden poll results close, then drops the first', () => {
-    const { sockets, connection, store, runTimers } = setup();
+  it('applies the final results that come with a poll’s close, on the same socket', () => {
+    const { sockets, connection, store } = setup();
     connection.start();
-    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null });
+    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null, now: new Date().toISOString() });
     const options = [{ id: 'o1', label: 'Kyllä' }, { id: 'o2', label: 'Ei' }];
     const now = new Date().toISOString();
     sockets[0]!.receive({ type: 'event', seq: 6, at: now, event: { type: 'poll.opened', pollId: 'p1', question: 'Q?', options, multiple: false, resultsWhile: 'closed' } });
-    sockets[0]!.receive({ type: 'event', seq: 7, at: now, event: { type: 'poll.closed', pollId: 'p1' } });
-    expect(sockets[1]!.url).toBe('ws://test/rooms/m1');
+    expect(store.room!.polls[0]!.results).toBeNull();
     const results = { remote: { o1: 1, o2: 0 }, hall: null, voters: 1 };
-    const fresh = { ...state, seq: 7, polls: [{ pollId: 'p1', question: 'Q?', options, multiple: false, resultsWhile: 'closed' as const, status: 'closed' as const, results, mine: null }] };
-    sockets[1]!.receive({ type: 'welcome', you, state: fresh, checkInCode: null });
-    expect(store.room!.polls[0]!.results).toEqual(results);
-    runTimers();
-    expect(sockets[0]!.closedWith).toBe(1000);
+    sockets[0]!.receive({ type: 'event', seq: 7, at: now, event: { type: 'poll.closed', pollId: 'p1', results } });
+    expect(store.room!.polls[0]).toMatchObject({ status: 'closed', results });
+    expect(sockets).toHaveLength(1);
     expect(connection.status).toBe('connected');
+  });
+
+  it('hands the error details to the caller', async () => {
+    const { sockets, connection } = setup();
+    connection.start();
+    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null, now: new Date().toISOString() });
+    const chat = connection.send({ type: 'chat.send', text: 'Hei' });
+    const details = { until: '2025-10-14T15:10:00.000Z', reason: 'Huutelu' };
+    sockets[0]!.receive({ type: 'error', requestId: sockets[0]!.sent[0]!.requestId as string, code: 'muted', message: 'You are muted', details });
+    await expect(chat).rejects.toMatchObject({ code: 'muted', details });
   });
 
   it('backs off up to half a minute', () => {

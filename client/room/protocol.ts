@@ -19,6 +19,7 @@ export type {
   PollView,
   QuestionTally,
   QuestionView,
+  RoomErrorDetails,
   RoomEvent,
   RoomSelf,
   RoomSnapshot,

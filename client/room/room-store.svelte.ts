@@ -15,13 +15,9 @@ export class RoomStore {
   viewers = $state(0);
   /** The last event applied: a reconnect resumes after it. */
   lastSeq = 0;
-  /** Server clock minus this device's clock, estimated from event times. */
+  /** Server clock minus this device's clock, from the server's time in the last `welcome`. */
   clockOffsetMs = 0;
-  #clockKnown = false;
-  // Bookkeeping for applying events; the page shows `room`, which is reactive.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #connections = new Map<string, number>();
-  #needsSnapshot = false;
+  // Bookkeeping, not shown.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #listeners = new Set<RoomEventListener>();
 
@@ -35,24 +31,10 @@ export class RoomStore {
     return now + this.clockOffsetMs;
   }
 
-  /** True once: the room changed in a way no event describes, and a fresh snapshot is needed. */
-  takeSnapshotRequest(): boolean {
-    const wanted = this.#needsSnapshot;
-    this.#needsSnapshot = false;
-    return wanted;
-  }
-
   /** Called after each applied event (for announcements); returns a function that stops it. */
   listen(listener: RoomEventListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
-  }
-
-  /** Forget the room, so the next connection asks for a snapshot. */
-  reset(): void {
-    this.room = null;
-    this.lastSeq = 0;
-    this.#connections.clear();
   }
 
   receive(message: ServerMessage, receivedAt = Date.now()): void {
@@ -60,10 +42,11 @@ export class RoomStore {
       case 'welcome':
         this.you = message.you;
         this.checkInCode = message.checkInCode;
-        if (message.state) this.#load(message.state, receivedAt);
+        this.#setClock(message.now, receivedAt);
+        if (message.state) this.#load(message.state, message.now);
         break;
       case 'event':
-        this.#event(message.seq, message.at, message.event, receivedAt);
+        this.#event(message.seq, message.at, message.event);
         break;
       case 'viewers':
         this.viewers = message.count;
@@ -76,35 +59,31 @@ export class RoomStore {
     }
   }
 
-  #load(snapshot: RoomSnapshot, receivedAt: number): void {
+  /** The server says what its clock read when it sent `welcome`: the turn timer counts with that. */
+  #setClock(serverTime: string, receivedAt: number): void {
+    const offset = Date.parse(serverTime) - receivedAt;
+    if (Number.isFinite(offset)) this.clockOffsetMs = offset;
+  }
+
+  #load(snapshot: RoomSnapshot, takenAt: string): void {
     const room = structuredClone(snapshot);
     // The snapshot counts the turn in progress up to when it was taken; keep completed turns only.
     if (room.floor) {
-      const live = Math.max(0, Math.round((this.serverNow(receivedAt) - Date.parse(room.floor.since)) / 1000));
+      const live = Math.max(0, Math.round((Date.parse(takenAt) - Date.parse(room.floor.since)) / 1000));
       const total = room.speakingSeconds[room.floor.userId] ?? 0;
-      room.speakingSeconds[room.floor.userId] = Math.max(0, total - live);
+      room.speakingSeconds[room.floor.userId] = Math.max(0, total - (Number.isFinite(live) ? live : 0));
     }
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    this.#connections = new Map(room.participants.filter((p) => p.present).map((p) => [p.userId, 1]));
     this.viewers = room.viewers;
     this.lastSeq = room.seq;
     this.room = room;
   }
 
-  #event(seq: number, at: string, event: EventPayload, receivedAt: number): void {
+  #event(seq: number, at: string, event: EventPayload): void {
     if (!this.room || !this.you || seq <= this.lastSeq) return;
-    // Events arrive a little after they happen (or much later, when replayed): the largest
-    // difference is the best estimate of how far the server's clock is ahead.
-    const offset = Date.parse(at) - receivedAt;
-    if (Number.isFinite(offset) && (!this.#clockKnown || offset > this.clockOffsetMs)) {
-      this.clockOffsetMs = offset;
-      this.#clockKnown = true;
-    }
-    const ctx: ApplyContext = { you: this.you, connections: this.#connections, needsSnapshot: false };
+    const ctx: ApplyContext = { you: this.you };
     applyRoomEvent(this.room, event, at, seq, ctx);
     this.room.seq = seq;
     this.lastSeq = seq;
-    if (ctx.needsSnapshot) this.#needsSnapshot = true;
     for (const listener of this.#listeners) listener(event, this.you);
   }
 }

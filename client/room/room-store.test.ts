@@ -22,8 +22,8 @@ function snapshot(overrides: Partial<RoomSnapshot> = {}): RoomSnapshot {
     mode: 'meeting',
     settings: { slowModeSeconds: 0, wordFilter: null, premoderation: false },
     participants: [
-      { userId: ids.chair, name: 'Paavo Puhemies', roles: ['chair'], mode: 'hall', present: true, mutedUntil: null },
-      { userId: ids.saana, name: 'Saana Kirjuri', roles: ['secretary'], mode: 'remote', present: true, mutedUntil: null },
+      { userId: ids.chair, name: 'Paavo Puhemies', roles: ['chair'], mode: 'hall', present: true, connections: 1, mutedUntil: null, muteReason: null },
+      { userId: ids.saana, name: 'Saana Kirjuri', roles: ['secretary'], mode: 'remote', present: true, connections: 2, mutedUntil: null, muteReason: null },
     ],
     viewers: 2,
     chat: [],
@@ -41,7 +41,7 @@ function snapshot(overrides: Partial<RoomSnapshot> = {}): RoomSnapshot {
   };
 }
 
-const welcome = (you: RoomSelf, state: RoomSnapshot | null = snapshot()): ServerMessage => ({ type: 'welcome', you, state, checkInCode: you.canChair ? 'abcd1234' : null });
+const welcome = (you: RoomSelf, state: RoomSnapshot | null = snapshot(), now = at(0)): ServerMessage => ({ type: 'welcome', you, state, checkInCode: you.canChair ? 'abcd1234' : null, now });
 let seq = 10;
 const event = (event: EventPayload, seconds = 0): ServerMessage => ({ type: 'event', seq: ++seq, at: at(seconds), event });
 
@@ -78,10 +78,25 @@ describe('RoomStore', () => {
     store.receive(event({ type: 'floor.ended', userId: ids.aino, seconds: 65 }, 105), T0);
     expect(store.room!.floor).toBeNull();
     expect(store.room!.speakingSeconds[ids.aino]).toBe(65);
-    // Lowering a hand, and leaving the room, take a person out of the queue.
+    // Lowering a hand takes a person out of the queue.
     store.receive(event({ type: 'queue.lowered', userId: ids.saana, reason: null }), T0);
     expect(store.room!.queue).toEqual([]);
     expect(store.lastSeq).toBe(seq);
+  });
+
+  it('keeps a raised hand in the queue while its owner is away, and shows them away until they are back', () => {
+    const store = play(resident, [
+      event({ type: 'presence.joined', userId: ids.aino, name: 'Aino Asukas', roles: [], mode: 'remote' }),
+      event({ type: 'queue.raised', userId: ids.aino, name: 'Aino Asukas', pointOfOrder: false }, 1),
+      event({ type: 'queue.raised', userId: ids.saana, name: 'Saana Kirjuri', pointOfOrder: false }, 2),
+      event({ type: 'presence.left', userId: ids.aino }, 3),
+    ]);
+    const aino = () => store.room!.participants.find((p) => p.userId === ids.aino)!;
+    expect(store.room!.queue.map((q) => q.userId)).toEqual([ids.aino, ids.saana]);
+    expect(aino()).toMatchObject({ present: false, connections: 0 });
+    store.receive(event({ type: 'presence.joined', userId: ids.aino, name: 'Aino Asukas', roles: [], mode: 'remote' }, 4), T0);
+    expect(aino()).toMatchObject({ present: true, connections: 1 });
+    expect(store.room!.queue.map((q) => q.userId)).toEqual([ids.aino, ids.saana]);
   });
 
   it('ignores an event it has already applied, as after a resume that overlaps', () => {
@@ -89,7 +104,7 @@ describe('RoomStore', () => {
     store.receive({ type: 'event', seq, at: at(0), event: { type: 'chat.posted', messageId: 'c1', userId: ids.saana, name: 'Saana Kirjuri', text: 'Hei', held: false } }, T0);
     expect(store.room!.chat).toHaveLength(1);
     // A resume: welcome without state, then the missed events.
-    store.receive({ type: 'welcome', you: resident, state: null, checkInCode: null }, T0);
+    store.receive({ type: 'welcome', you: resident, state: null, checkInCode: null, now: at(0) }, T0);
     store.receive(event({ type: 'chat.posted', messageId: 'c2', userId: ids.chair, name: 'Paavo Puhemies', text: 'Tervetuloa', held: false }), T0);
     expect(store.room!.chat.map((m) => m.messageId)).toEqual(['c1', 'c2']);
   });
@@ -123,10 +138,11 @@ describe('RoomStore', () => {
     store.receive(event({ type: 'question.approved', questionId: 'q1' }), T0);
     store.receive(event({ type: 'question.asked', questionId: 'q2', userId: ids.saana, name: 'Saana Kirjuri', anonymous: false, text: 'Missä?', pending: false }), T0);
     store.receive(event({ type: 'question.tally', questionId: 'q1', votes: 3, mine: true }), T0);
-    store.receive(event({ type: 'question.merged', questionId: 'q2', intoId: 'q1' }), T0);
+    // The merged question's voters and author now back the other one: the server counts them.
+    store.receive(event({ type: 'question.merged', questionId: 'q2', intoId: 'q1', intoVotes: 5 }), T0);
     store.receive(event({ type: 'question.answered', questionId: 'q1', how: 'written' }), T0);
     expect(store.room!.questions).toMatchObject([
-      { questionId: 'q1', status: 'answered', answeredHow: 'written', votes: 3, mine: true },
+      { questionId: 'q1', status: 'answered', answeredHow: 'written', votes: 5, mine: true },
       { questionId: 'q2', status: 'merged', mergedInto: 'q1' },
     ]);
     // An approval seen by the public is the question arriving: the same question is not added twice.
@@ -148,7 +164,16 @@ describe('RoomStore', () => {
     expect(someoneElse.room!.questions).toEqual([]);
   });
 
-  it('runs a poll: live tallies, own choice, hall counts, and asks for a snapshot when hidden results close', () => {
+  it('counts the merged votes for the author of the merged question as their own', () => {
+    const store = play({ ...resident, userId: ids.saana, name: 'Saana Kirjuri' }, [
+      event({ type: 'question.asked', questionId: 'q1', userId: ids.aino, name: 'Aino Asukas', anonymous: false, text: 'Milloin?', pending: false }),
+      event({ type: 'question.asked', questionId: 'q2', userId: ids.saana, name: 'Saana Kirjuri', anonymous: false, text: 'Koska?', pending: false }),
+      event({ type: 'question.merged', questionId: 'q2', intoId: 'q1', intoVotes: 1 }),
+    ]);
+    expect(store.room!.questions[0]).toMatchObject({ questionId: 'q1', votes: 1, mine: true });
+  });
+
+  it('runs a poll: live tallies, own choice, hall counts, and final results with the close even when hidden', () => {
     const options = [{ id: 'o1', label: 'Kyllä' }, { id: 'o2', label: 'Ei' }];
     const open = event({ type: 'poll.opened', pollId: 'p1', question: 'Jatketaanko?', options, multiple: false, resultsWhile: 'open' });
     const store = play(resident, [open]);
@@ -156,18 +181,18 @@ describe('RoomStore', () => {
     store.receive(event({ type: 'poll.tally', pollId: 'p1', remote: { o1: 1, o2: 0 }, voters: 1, mine: ['o1'] }), T0);
     store.receive(event({ type: 'poll.tally', pollId: 'p1', remote: { o1: 1, o2: 1 }, voters: 2, mine: null }), T0);
     store.receive(event({ type: 'poll.hallCounted', pollId: 'p1', counts: { o1: 12, o2: 4 } }), T0);
-    store.receive(event({ type: 'poll.closed', pollId: 'p1' }), T0);
-    expect(store.room!.polls[0]).toMatchObject({ status: 'closed', mine: ['o1'], results: { remote: { o1: 1, o2: 1 }, hall: { o1: 12, o2: 4 }, voters: 2 } });
-    expect(store.takeSnapshotRequest()).toBe(false);
+    const final = { remote: { o1: 1, o2: 1 }, hall: { o1: 12, o2: 4 }, voters: 2 };
+    store.receive(event({ type: 'poll.closed', pollId: 'p1', results: final }), T0);
+    expect(store.room!.polls[0]).toMatchObject({ status: 'closed', mine: ['o1'], results: final });
 
     const secret = play(resident, [
       event({ type: 'poll.opened', pollId: 'p2', question: 'Salainen?', options, multiple: true, resultsWhile: 'closed' }),
       event({ type: 'poll.tally', pollId: 'p2', remote: {}, voters: 0, mine: ['o1', 'o2'] }),
-      event({ type: 'poll.closed', pollId: 'p2' }),
     ]);
-    expect(secret.room!.polls[0]).toMatchObject({ status: 'closed', results: null, mine: ['o1', 'o2'] });
-    expect(secret.takeSnapshotRequest()).toBe(true);
-    expect(secret.takeSnapshotRequest()).toBe(false);
+    expect(secret.room!.polls[0]).toMatchObject({ status: 'open', results: null, mine: ['o1', 'o2'] });
+    const hidden = { remote: { o1: 3, o2: 2 }, hall: null, voters: 4 };
+    secret.receive(event({ type: 'poll.closed', pollId: 'p2', results: hidden }), T0);
+    expect(secret.room!.polls[0]).toMatchObject({ status: 'closed', results: hidden, mine: ['o1', 'o2'] });
     // The chair sees hidden results all along.
     const chairStore = play(chair, [event({ type: 'poll.opened', pollId: 'p2', question: 'Salainen?', options, multiple: true, resultsWhile: 'closed' })]);
     expect(chairStore.room!.polls[0]!.results).not.toBeNull();
@@ -181,6 +206,8 @@ describe('RoomStore', () => {
       event({ type: 'presence.joined', userId: ids.aino, name: 'Aino Asukas', roles: [], mode: 'remote' }),
       event({ type: 'presence.checkedIn', userId: ids.aino }),
       event({ type: 'presence.left', userId: ids.aino }),
+      // Saana had two tabs open when the snapshot was taken: closing one keeps her present.
+      event({ type: 'presence.left', userId: ids.saana }),
       event({ type: 'participant.muted', userId: ids.saana, until: at(600), reason: 'Huutelu' }),
       event({ type: 'settings.changed', slowModeSeconds: 30, wordFilter: ['typerä'], premoderation: true }),
     ]);
@@ -188,14 +215,14 @@ describe('RoomStore', () => {
     expect(room.currentItem).toBe(1);
     expect(room.agenda[1]!.decisions).toEqual(['Sali varataan kesäkuuksi.']);
     // One of two tabs closed: still present.
-    expect(room.participants.find((p) => p.userId === ids.aino)).toMatchObject({ present: true, mode: 'hall' });
-    expect(room.participants.find((p) => p.userId === ids.saana)!.mutedUntil).toBe(at(600));
+    expect(room.participants.find((p) => p.userId === ids.aino)).toMatchObject({ present: true, connections: 1, mode: 'hall' });
+    expect(room.participants.find((p) => p.userId === ids.saana)).toMatchObject({ present: true, connections: 1, mutedUntil: at(600), muteReason: 'Huutelu' });
     expect(room.settings).toEqual({ slowModeSeconds: 30, wordFilter: ['typerä'], premoderation: true });
 
     store.receive(event({ type: 'presence.left', userId: ids.aino }), T0);
     expect(room.participants.find((p) => p.userId === ids.aino)!.present).toBe(false);
     store.receive(event({ type: 'participant.unmuted', userId: ids.saana }), T0);
-    expect(room.participants.find((p) => p.userId === ids.saana)!.mutedUntil).toBeNull();
+    expect(room.participants.find((p) => p.userId === ids.saana)).toMatchObject({ mutedUntil: null, muteReason: null });
     store.receive(event({ type: 'queue.raised', userId: ids.saana, name: 'Saana Kirjuri', pointOfOrder: false }), T0);
     store.receive(event({ type: 'participant.removed', userId: ids.saana, reason: 'Häirintä' }), T0);
     expect(room.participants.some((p) => p.userId === ids.saana)).toBe(false);
@@ -210,10 +237,15 @@ describe('RoomStore', () => {
     const store = new RoomStore();
     // The snapshot was taken 20 s into Saana's turn; she spoke 30 s earlier.
     const state = snapshot({ floor: { userId: ids.saana, name: 'Saana Kirjuri', since: at(0) }, speakingSeconds: { [ids.saana]: 50 } });
-    store.receive(welcome(resident, state), T0 + 20_000);
+    // This device's clock is 15 s behind the server's.
+    store.receive(welcome(resident, state, at(20)), T0 + 5_000);
     expect(store.room!.speakingSeconds[ids.saana]).toBe(30);
+    expect(store.clockOffsetMs).toBe(15_000);
+    expect(store.serverNow(T0 + 10_000)).toBe(T0 + 25_000);
+    // Event times say when things happened, not what the clock reads now (a replay is late): the offset stays.
     store.receive(event({ type: 'floor.ended', userId: ids.saana, seconds: 45 }, 45), T0 + 45_000);
     expect(store.room!.speakingSeconds[ids.saana]).toBe(75);
+    expect(store.clockOffsetMs).toBe(15_000);
   });
 
   it('tells listeners about each applied event and counts viewers', () => {

@@ -26,6 +26,8 @@ export const viewports = {
 export interface Browser {
   context: BrowserContext;
   page: Page;
+  /** What the page's Content-Security-Policy refused: the app must run with none. */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -41,9 +43,14 @@ export async function openBrowser(viewport: { width: number; height: number } = 
     timezoneId: 'Europe/Helsinki',
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+  });
   return {
     context,
     page,
+    cspViolations,
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });

@@ -88,7 +88,8 @@ export type RoomEvent =
   | { type: 'question.voted'; questionId: string; userId: string; up: boolean }
   | { type: 'question.approved'; questionId: string }
   | { type: 'question.hidden'; questionId: string; reason: string }
-  | { type: 'question.merged'; questionId: string; intoId: string }
+  /** `intoVotes`: the merged-into question's new count (views add it; stored events leave it out). */
+  | { type: 'question.merged'; questionId: string; intoId: string; intoVotes?: number }
   | { type: 'question.answered'; questionId: string; how: 'live' | 'written' }
   | { type: 'queue.raised'; userId: string; name: string; pointOfOrder: boolean }
   | { type: 'queue.lowered'; userId: string; reason: string | null }
@@ -96,7 +97,8 @@ export type RoomEvent =
   | { type: 'floor.ended'; userId: string; seconds: number }
   | { type: 'poll.opened'; pollId: string; question: string; options: { id: string; label: string }[]; multiple: boolean; resultsWhile: 'open' | 'closed' }
   | { type: 'poll.voted'; pollId: string; userId: string; optionIds: string[] }
-  | { type: 'poll.closed'; pollId: string }
+  /** `results`: the final totals, for everyone (views add them; stored events leave them out). */
+  | { type: 'poll.closed'; pollId: string; results?: { remote: Record<string, number>; hall: Record<string, number> | null; voters: number } }
   | { type: 'poll.hallCounted'; pollId: string; counts: Record<string, number> }
   | { type: 'agenda.moved'; index: number }
   | { type: 'decision.recorded'; itemIndex: number; text: string };
@@ -112,10 +114,10 @@ export interface StampedEvent {
 
 export type ServerMessage =
   /** `state` is null when resuming: the missed events follow instead. */
-  | { type: 'welcome'; you: RoomSelf; state: RoomSnapshot | null; checkInCode: string | null }
+  | { type: 'welcome'; you: RoomSelf; state: RoomSnapshot | null; checkInCode: string | null; now: string }
   | { type: 'event'; seq: number; at: string; event: RoomEvent | PollTally | QuestionTally }
   | { type: 'ack'; requestId: string; seq: number | null }
-  | { type: 'error'; requestId: string | null; code: string; message: string }
+  | { type: 'error'; requestId: string | null; code: string; message: string; details?: RoomErrorDetails }
   | { type: 'viewers'; count: number };
 
 /** What a viewer sees instead of each vote: the running totals, when the chair shows them. */
@@ -192,7 +194,18 @@ export interface ParticipantView {
   roles: string[];
   mode: 'hall' | 'remote';
   present: boolean;
+  /** Open sockets of this person (two tabs count twice), so leaving one keeps them present. */
+  connections: number;
+  /** Shown to staff and to the muted person. */
   mutedUntil: string | null;
+  muteReason: string | null;
+}
+
+/** Machine-readable parts of an error, so the client can say it in the reader's language. */
+export interface RoomErrorDetails {
+  until?: string;
+  reason?: string;
+  retryAfterSeconds?: number;
 }
 
 export interface RoomSnapshot {

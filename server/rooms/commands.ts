@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ClientMessage, ClientMessageOf, RoomEvent, RoomSelf } from '../protocol/room-messages.ts';
+import type { ClientMessage, ClientMessageOf, RoomErrorDetails, RoomEvent, RoomSelf } from '../protocol/room-messages.ts';
 import type { RoomState } from './room-state.ts';
 
 /** A refusal the participant is told about in an error frame; the socket stays open. */
@@ -7,6 +7,7 @@ export class RoomError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly details?: RoomErrorDetails,
   ) {
     super(message);
   }
@@ -30,7 +31,9 @@ function requireVoice(state: RoomState, self: RoomSelf, now: number) {
   const p = state.participants.get(self.userId!);
   if (p?.removed) throw new RoomError('removed', 'You were removed from this meeting');
   if (p?.mutedUntil && p.mutedUntil > now) {
-    throw new RoomError('muted', `You are muted until ${new Date(p.mutedUntil).toISOString()}: ${p.muteReason ?? ''}`);
+    const until = new Date(p.mutedUntil).toISOString();
+    const reason = p.muteReason ?? '';
+    throw new RoomError('muted', `You are muted until ${until}: ${reason}`, { until, reason });
   }
 }
 
@@ -63,7 +66,8 @@ const handlers: { [K in ClientMessage['type']]: Handler<K> } = {
     const p = state.participants.get(self.userId!);
     const wait = state.settings.slowModeSeconds * 1000 - (now - (p?.lastChatAt ?? 0));
     if (!self.canModerate && wait > 0) {
-      throw new RoomError('slow_mode', `Slow mode: you can send again in ${Math.ceil(wait / 1000)} s`);
+      const retryAfterSeconds = Math.ceil(wait / 1000);
+      throw new RoomError('slow_mode', `Slow mode: you can send again in ${retryAfterSeconds} s`, { retryAfterSeconds });
     }
     const held = !self.canModerate && heldByFilter(msg.text, state.settings.wordFilter);
     return [{ type: 'chat.posted', messageId: newId(), userId: self.userId!, name: self.name!, text: msg.text.trim(), held }];
@@ -185,12 +189,12 @@ const handlers: { [K in ClientMessage['type']]: Handler<K> } = {
   },
   'agenda.goto': (state, self, msg) => {
     requireChair(self);
-    if (msg.index >= Math.max(state.agenda.length, 1)) throw new RoomError('not_found', 'No such agenda item');
+    if (msg.index >= state.agenda.length) throw new RoomError('not_found', 'No such agenda item');
     return msg.index === state.currentItem ? [] : [{ type: 'agenda.moved', index: msg.index }];
   },
   'decision.record': (state, self, msg) => {
     requireChair(self);
-    if (msg.itemIndex >= Math.max(state.agenda.length, 1)) throw new RoomError('not_found', 'No such agenda item');
+    if (msg.itemIndex >= state.agenda.length) throw new RoomError('not_found', 'No such agenda item: decisions are recorded under an agenda item');
     return [{ type: 'decision.recorded', itemIndex: msg.itemIndex, text: msg.text.trim() }];
   },
   'participant.mute': (state, self, msg, now) => {

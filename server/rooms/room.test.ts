@@ -108,6 +108,7 @@ describe('the room socket', () => {
     const refused = await resident.request({ type: 'chat.send', text: 'Hei!' });
     expect(refused).toMatchObject({ type: 'error', code: 'muted' });
     expect((refused as { message: string }).message).toMatch(/Huutelu/);
+    expect((refused as { details: { reason: string; until: string } }).details).toMatchObject({ reason: 'Huutelu' });
     await moderator.request({ type: 'participant.unmute', userId: ids.asukas! });
     expect(await resident.request({ type: 'chat.send', text: 'Kiitos' })).toMatchObject({ type: 'ack' });
   });
@@ -251,6 +252,9 @@ describe('questions and polls', () => {
     expect(await a.request({ type: 'poll.hallCount', pollId: poll.pollId, counts: { [artificial]: 5 } })).toMatchObject({ code: 'forbidden' });
     await secretary.request({ type: 'poll.hallCount', pollId: poll.pollId, counts: { [artificial]: 12, [natural]: 4 } });
     await chair.request({ type: 'poll.close', pollId: poll.pollId });
+    // Those who could not see the results while voting get them with the close.
+    const closedLive = await b.waitFor((m) => m.type === 'event' && m.event.type === 'poll.closed');
+    expect((closedLive as { event: { results: unknown } }).event.results).toEqual({ remote: { [artificial]: 0, [natural]: 2 }, hall: { [artificial]: 12, [natural]: 4 }, voters: 2 });
     const fresh = await join('raati2', 'liikuntafoorumi');
     const closed = (await fresh.welcome()).state!.polls.find((p) => p.pollId === poll.pollId)!;
     expect(closed.status).toBe('closed');
@@ -266,5 +270,26 @@ describe('a publicly listed jury', () => {
     expect(await outsider.closed()).toBe(4403);
     const juror = await join('raati2', 'kuntalaisraati');
     expect((await juror.welcome()).you.canParticipate).toBe(true);
+  });
+});
+
+describe('hall check-in', () => {
+  it('gives the chair a QR poster whose code checks a participant in to the hall', async () => {
+    const meetingId = meetings.liikuntafoorumi!;
+    expect((await t.app.inject({ method: 'GET', url: `/api/meetings/${meetingId}/check-in.svg`, headers: { cookie: cookies.asukas! } })).statusCode).toBe(403);
+    const poster = await t.app.inject({ method: 'GET', url: `/api/meetings/${meetingId}/check-in.svg`, headers: { cookie: cookies.puheenjohtaja! } });
+    expect(poster.statusCode).toBe(200);
+    expect(poster.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(poster.body).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+
+    const chair = await join('puheenjohtaja', 'liikuntafoorumi');
+    const code = (await chair.welcome()).checkInCode!;
+    const resident = await join('raati3', 'liikuntafoorumi');
+    await resident.welcome();
+    expect(await resident.request({ type: 'presence.checkIn', code: 'wrong-code' })).toMatchObject({ code: 'invalid_code' });
+    expect(await resident.request({ type: 'presence.checkIn', code })).toMatchObject({ type: 'ack' });
+    const fresh = await join('moderaattori', 'liikuntafoorumi');
+    const participant = (await fresh.welcome()).state!.participants.find((p) => p.userId === ids.raati3);
+    expect(participant?.mode).toBe('hall');
   });
 });

@@ -88,6 +88,7 @@ export class Room {
         you: peer.self,
         state: replay ? null : snapshotFor(this.state, peer.self, this.viewers() + 1, new Date().toISOString()),
         checkInCode: peer.self.canChair ? this.checkInCode : null,
+        now: new Date().toISOString(),
       });
       for (const stamped of replay ?? []) {
         const payload = eventFor(stamped, this.state, peer.self, subjectOf(stamped, this.state));

@@ -92,7 +92,7 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
             if (requestId) peer.sendMessage({ type: 'ack', requestId, seq });
           } catch (error) {
             if (error instanceof RoomError) {
-              peer.sendMessage({ type: 'error', requestId, code: error.code, message: error.message });
+              peer.sendMessage({ type: 'error', requestId, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
               return;
             }
             request.log.error({ err: error }, 'room message failed');

@@ -91,7 +91,9 @@ export function snapshotFor(state: RoomState, viewer: RoomSelf, viewers: number,
         roles: p.roles,
         mode: p.mode,
         present: p.connections > 0,
+        connections: p.connections,
         mutedUntil: p.mutedUntil && (viewer.canModerate || viewer.userId === p.userId) ? new Date(p.mutedUntil).toISOString() : null,
+        muteReason: p.mutedUntil && (viewer.canModerate || viewer.userId === p.userId) ? p.muteReason : null,
       })),
     viewers,
     chat: state.chat
@@ -183,8 +185,16 @@ export function eventFor(stamped: StampedEvent, state: RoomState, viewer: RoomSe
       if (!q || questionView(q, audienceOf(viewer, q.userId), viewer.userId) === null) return null;
       return { type: 'question.tally', questionId: q.questionId, votes: q.voters.size, mine: isActor ? e.up : null };
     }
+    case 'question.merged': {
+      const q = state.questions.get(e.questionId);
+      if (!q || (!q.published && audience === 'public')) return null;
+      return { ...e, intoVotes: state.questions.get(e.intoId)?.voters.size ?? 0 };
+    }
+    case 'poll.closed': {
+      const poll = state.polls.get(e.pollId);
+      return poll ? { ...e, results: { remote: pollTotals(poll), hall: poll.hallCounts, voters: poll.votes.size } } : null;
+    }
     case 'question.hidden':
-    case 'question.merged':
     case 'question.answered': {
       const q = state.questions.get(e.questionId);
       return q && (q.published || audience !== 'public') ? e : null;
