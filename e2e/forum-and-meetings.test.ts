@@ -1,40 +1,9 @@
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../db/demo-town.ts';
-import { seriousAccessibilityViolations } from './support/axe.ts';
-import { openBrowser, viewports, type Browser } from './support/browser.ts';
-import { artifactsDir, startDemoTown, type RunningTown } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { viewports } from './support/browser.ts';
+import { demoTownForThisFile, expectAccessible } from './support/town-fixture.ts';
 
-let town: RunningTown;
-const browsers: Browser[] = [];
-
-beforeAll(async () => {
-  town = await startDemoTown();
-});
-afterAll(async () => {
-  for (const browser of browsers) await browser.close();
-  await town?.close();
-});
-
-async function newPerson(viewport: { width: number; height: number } = viewports.laptop): Promise<Page> {
-  const browser = await openBrowser(viewport);
-  browsers.push(browser);
-  return browser.page;
-}
-
-async function expectAccessible(page: Page, screenshot?: string) {
-  if (screenshot) await page.screenshot({ path: join(artifactsDir, `${screenshot}.png`), fullPage: true });
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-}
-
-async function signIn(page: Page, email: string, displayName: string) {
-  await page.goto(`${town.url}/signin`);
-  await page.getByLabel('Sähköpostiosoite').fill(email);
-  await page.getByLabel('Salasana').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
-  await page.getByText(`Kirjautuneena: ${displayName}`).waitFor();
-}
+const town = demoTownForThisFile();
+const { newPerson, signIn } = town;
 
 const threadTitle = 'Koirapuisto Rantapuiston laitaan?';
 const postText = 'Rantapuiston pohjoispäässä olisi tilaa aidatulle koirapuistolle.';
