@@ -5,7 +5,7 @@ import postgres from 'postgres';
 
 export type Sql = postgres.Sql;
 /** Either the pool or an open transaction: for helpers that run inside the caller's transaction. */
-export type Queries = postgres.Sql | postgres.TransactionSql;
+export type Queries = postgres.ISql;
 
 export interface DatabaseOptions {
   /** A PostgreSQL server. When absent, an embedded PGlite database is used. */

@@ -1,15 +1,16 @@
+import type { Queries } from '../../db/connection.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import { forbidden, notFound, unauthorized } from '../errors.ts';
 import { actorInSpace } from '../permissions/actor.ts';
 import { can, type Action, type Actor } from '../permissions/permissions.ts';
-import { findMeeting, space, type MeetingRow, type Tx } from './store.ts';
+import { findMeeting, space, type MeetingRow } from './store.ts';
 
 /**
  * The meeting as the user may see it. A meeting of a space the user cannot view is
  * reported as missing, like the space itself: its existence is not revealed.
  */
 export async function visibleMeeting(
-  sql: Tx,
+  sql: Queries,
   user: SessionUser | null,
   id: string,
   opts: { lock?: boolean } = {},

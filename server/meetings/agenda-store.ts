@@ -1,13 +1,13 @@
+import type { Queries } from '../../db/connection.ts';
 import { HttpError } from '../errors.ts';
 import { stored } from './localized.ts';
 import type { AgendaItemInputValue } from './schemas.ts';
-import type { Tx } from './store.ts';
 
 /**
  * Makes the agenda exactly `items`, in that order. Items sent with their id keep it (the room
  * and the minutes refer to agenda items by id); items left out are removed. Run in a transaction.
  */
-export async function replaceAgenda(tx: Tx, meetingId: string, items: AgendaItemInputValue[], field: string): Promise<void> {
+export async function replaceAgenda(tx: Queries, meetingId: string, items: AgendaItemInputValue[], field: string): Promise<void> {
   const existing = new Set(
     (await tx<{ id: string }[]>`select id from meeting_agenda_items where meeting_id = ${meetingId}`).map((r) => r.id),
   );

@@ -1,12 +1,13 @@
+import type { Queries } from '../../db/connection.ts';
 import type { Static } from '@fastify/type-provider-typebox';
 import { can, type Actor } from '../permissions/permissions.ts';
 import { withFallback } from './localized.ts';
 import { registrationOf } from './registration-store.ts';
 import type { MeetingDetail } from './schemas.ts';
-import { agendaOf, countsOf, space, toSummary, type MeetingRow, type Tx } from './store.ts';
+import { agendaOf, countsOf, space, toSummary, type MeetingRow } from './store.ts';
 
 /** Everything a meeting page shows, as the actor sees it. */
-export async function meetingDetail(sql: Tx, meeting: MeetingRow, actor: Actor): Promise<Static<typeof MeetingDetail>> {
+export async function meetingDetail(sql: Queries, meeting: MeetingRow, actor: Actor): Promise<Static<typeof MeetingDetail>> {
   // One after another: inside a transaction, and on the embedded database, there is one connection.
   const agenda = await agendaOf(sql, meeting.id);
   const counts = await countsOf(sql, [meeting.id]);

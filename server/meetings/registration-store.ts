@@ -1,5 +1,5 @@
+import type { Queries } from '../../db/connection.ts';
 import type { Attendance, NeedsValue } from './schemas.ts';
-import type { Tx } from './store.ts';
 
 interface RegistrationRow {
   userId: string;
@@ -14,7 +14,7 @@ interface RegistrationRow {
   waitlistPosition: number | null;
 }
 
-const columns = (tx: Tx) => tx`
+const columns = (tx: Queries) => tx`
   r.user_id as "userId", u.display_name as "displayName", r.attendance, r.status,
   r.needs_interpretation as "interpretation", r.needs_induction_loop as "inductionLoop",
   r.needs_sign_language as "signLanguage", r.needs_other as "other", r.registered_at as "registeredAt",
@@ -35,14 +35,14 @@ function toRegistration(r: RegistrationRow) {
   };
 }
 
-export async function registrationOf(tx: Tx, meetingId: string, userId: string | null) {
+export async function registrationOf(tx: Queries, meetingId: string, userId: string | null) {
   if (userId === null) return null;
   const [row] = await tx<RegistrationRow[]>`select ${columns(tx)} where r.meeting_id = ${meetingId} and r.user_id = ${userId}`;
   return row ? toRegistration(row) : null;
 }
 
 /** For organisers: seated first, then the waitlist in its order, then remote participants. */
-export async function registrationsOf(tx: Tx, meetingId: string) {
+export async function registrationsOf(tx: Queries, meetingId: string) {
   const rows = await tx<RegistrationRow[]>`
     select ${columns(tx)} where r.meeting_id = ${meetingId}
     order by r.attendance, r.status, r.hall_requested_at, r.registered_at, r.user_id`;
@@ -54,7 +54,7 @@ export async function registrationsOf(tx: Tx, meetingId: string) {
  * counting the seats and taking one cannot interleave with another registration.
  */
 export async function upsertRegistration(
-  tx: Tx,
+  tx: Queries,
   meeting: { id: string; capacity: number | null },
   userId: string,
   attendance: Attendance,
@@ -83,21 +83,21 @@ export async function upsertRegistration(
   return { created: !previous };
 }
 
-async function updateNeeds(tx: Tx, meetingId: string, userId: string, needs: NeedsValue, other: string | null) {
+async function updateNeeds(tx: Queries, meetingId: string, userId: string, needs: NeedsValue, other: string | null) {
   await tx`update meeting_registrations
            set needs_interpretation = ${needs.interpretation}, needs_induction_loop = ${needs.inductionLoop},
                needs_sign_language = ${needs.signLanguage}, needs_other = ${other}
            where meeting_id = ${meetingId} and user_id = ${userId}`;
 }
 
-export async function deleteRegistration(tx: Tx, meeting: { id: string; capacity: number | null }, userId: string): Promise<boolean> {
+export async function deleteRegistration(tx: Queries, meeting: { id: string; capacity: number | null }, userId: string): Promise<boolean> {
   const [gone] = await tx<{ attendance: Attendance }[]>`
     delete from meeting_registrations where meeting_id = ${meeting.id} and user_id = ${userId} returning attendance`;
   if (gone?.attendance === 'hall') await promoteWaitlisted(tx, meeting);
   return gone !== undefined;
 }
 
-async function hasFreeSeat(tx: Tx, meeting: { id: string; capacity: number | null }): Promise<boolean> {
+async function hasFreeSeat(tx: Queries, meeting: { id: string; capacity: number | null }): Promise<boolean> {
   if (meeting.capacity === null) return true;
   const [row] = await tx<{ seated: number }[]>`
     select count(*)::int as seated from meeting_registrations
@@ -109,7 +109,7 @@ async function hasFreeSeat(tx: Tx, meeting: { id: string; capacity: number | nul
  * Gives free hall seats to the earliest on the waitlist. Also run after the capacity grows.
  * A capacity lowered below the seated count takes no one's seat away.
  */
-export async function promoteWaitlisted(tx: Tx, meeting: { id: string; capacity: number | null }): Promise<void> {
+export async function promoteWaitlisted(tx: Queries, meeting: { id: string; capacity: number | null }): Promise<void> {
   await tx`
     update meeting_registrations set status = 'registered'
     where meeting_id = ${meeting.id} and user_id in (
@@ -125,7 +125,7 @@ export async function promoteWaitlisted(tx: Tx, meeting: { id: string; capacity:
 }
 
 /** A meeting that no longer has a hall: everyone attends remotely, and no one waits. */
-export async function moveAllRemote(tx: Tx, meetingId: string): Promise<void> {
+export async function moveAllRemote(tx: Queries, meetingId: string): Promise<void> {
   await tx`update meeting_registrations set attendance = 'remote', status = 'registered', hall_requested_at = null
            where meeting_id = ${meetingId} and attendance = 'hall'`;
 }

@@ -1,11 +1,8 @@
-import type postgres from 'postgres';
+import type { Queries } from '../../db/connection.ts';
 import type { SpaceKind, Visibility } from '../permissions/permissions.ts';
 import { withFallback, type Localized } from './localized.ts';
 import type { Position } from './keyset.ts';
 import type { MeetingMode, MeetingState, Place } from './schemas.ts';
-
-/** The pool or a transaction: what both can do, which is run tagged queries. */
-export type Tx = postgres.ISql;
 
 export interface MeetingRow {
   id: string;
@@ -32,7 +29,7 @@ export interface MeetingRow {
 export const space = (m: MeetingRow) => ({ kind: m.spaceKind, visibility: m.spaceVisibility });
 
 /** The select list and join behind every MeetingRow; `m` is meetings, `s` spaces. */
-export function meetingColumns(sql: Tx) {
+export function meetingColumns(sql: Queries) {
   return sql`
     m.id, m.space_id as "spaceId", s.slug as "spaceSlug", s.name as "spaceName", s.kind as "spaceKind",
     s.visibility as "spaceVisibility", m.title, m.description, m.starts_at as "startsAt", m.ends_at as "endsAt",
@@ -41,7 +38,7 @@ export function meetingColumns(sql: Tx) {
     from meetings m join spaces s on s.id = m.space_id`;
 }
 
-export async function findMeeting(sql: Tx, id: string, opts: { lock?: boolean } = {}): Promise<MeetingRow | undefined> {
+export async function findMeeting(sql: Queries, id: string, opts: { lock?: boolean } = {}): Promise<MeetingRow | undefined> {
   const [row] = opts.lock
     ? await sql<MeetingRow[]>`select ${meetingColumns(sql)} where m.id = ${id} for update of m`
     : await sql<MeetingRow[]>`select ${meetingColumns(sql)} where m.id = ${id}`;
@@ -72,14 +69,14 @@ export interface AgendaRow {
   durationMinutes: number | null;
 }
 
-export async function agendaOf(sql: Tx, meetingId: string) {
+export async function agendaOf(sql: Queries, meetingId: string) {
   const rows = await sql<AgendaRow[]>`
     select id, position, title, presenter, duration_minutes as "durationMinutes"
     from meeting_agenda_items where meeting_id = ${meetingId} order by position`;
   return rows.map((r) => ({ ...r, title: withFallback(r.title) }));
 }
 
-export async function agendasOf(sql: Tx, meetingIds: string[]) {
+export async function agendasOf(sql: Queries, meetingIds: string[]) {
   const byMeeting = new Map<string, Awaited<ReturnType<typeof agendaOf>>>();
   if (meetingIds.length === 0) return byMeeting;
   const rows = await sql<(AgendaRow & { meetingId: string })[]>`
@@ -99,7 +96,7 @@ export interface Counts {
   remote: number;
 }
 
-export async function countsOf(sql: Tx, meetingIds: string[]): Promise<Map<string, Counts>> {
+export async function countsOf(sql: Queries, meetingIds: string[]): Promise<Map<string, Counts>> {
   const counts = new Map<string, Counts>(meetingIds.map((id) => [id, { hallRegistered: 0, hallWaitlisted: 0, remote: 0 }]));
   if (meetingIds.length === 0) return counts;
   const rows = await sql<(Counts & { meetingId: string })[]>`
@@ -115,11 +112,11 @@ export async function countsOf(sql: Tx, meetingIds: string[]): Promise<Map<strin
 export type MeetingListRow = MeetingRow & { startsKey: string };
 
 /** Upcoming: not over yet (a live meeting running late still counts); past: ended, or its time has gone. */
-const upcoming = (sql: Tx) => sql`(m.state = 'live' or (m.state <> 'ended' and m.ends_at > now()))`;
+const upcoming = (sql: Queries) => sql`(m.state = 'live' or (m.state <> 'ended' and m.ends_at > now()))`;
 
 /** One page (`limit + 1` rows, for `page()`) of a space's meetings after the keyset position. */
 export function listSpaceMeetings(
-  sql: Tx,
+  sql: Queries,
   spaceId: string,
   query: { when: 'upcoming' | 'past'; after: Position | null; limit: number },
 ): Promise<MeetingListRow[]> {
