@@ -1,8 +1,9 @@
 import type { Queries } from '../../db/connection.ts';
 import type { SessionUser } from '../auth/sessions.ts';
-import { forbidden, notFound, unauthorized } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { actorInSpace } from '../permissions/actor.ts';
 import { can, type Action, type Actor } from '../permissions/permissions.ts';
+import { requirePermission } from '../permissions/require.ts';
 import { findMeeting, space, type MeetingRow } from './store.ts';
 
 /**
@@ -17,13 +18,12 @@ export async function visibleMeeting(
 ): Promise<{ meeting: MeetingRow; actor: Actor }> {
   const meeting = await findMeeting(sql, id, opts);
   if (!meeting) throw notFound('Meeting');
-  const actor = await actorInSpace(sql as Parameters<typeof actorInSpace>[0], user, meeting.spaceId);
+  const actor = await actorInSpace(sql, user, meeting.spaceId);
   if (!can(actor, 'meeting.view', space(meeting))) throw notFound('Meeting');
   return { meeting, actor };
 }
 
-/** 401 to the signed-out (signing in might help), 403 to the signed-in. */
-export function requireCan(actor: Actor, action: Action, meeting: MeetingRow, message?: string): void {
-  if (can(actor, action, space(meeting))) return;
-  throw actor.userId === null ? unauthorized() : forbidden(message);
+/** `requirePermission` for an action on a meeting the actor can already see. */
+export function requireCan(actor: Actor, action: Action, meeting: MeetingRow, refusal?: string): void {
+  requirePermission(actor, action, space(meeting), 'Meeting', refusal);
 }

@@ -1,9 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
-import type { SessionUser } from '../auth/sessions.ts';
-import { forbidden, notFound, unauthorized } from '../errors.ts';
-import { actorInSpace } from '../permissions/actor.ts';
-import { can, type SpaceKind, type Visibility } from '../permissions/permissions.ts';
+import { spaceForAction } from '../spaces/space-store.ts';
 import { replaceAgenda } from './agenda-store.ts';
 import { spaceCalendarRoutes } from './calendar.ts';
 import { meetingDetail } from './detail.ts';
@@ -16,20 +13,6 @@ import { findMeeting, listSpaceMeetings, toSummary } from './store.ts';
 export interface SpaceMeetingOptions {
   sql: Sql;
   publicUrl?: string | undefined;
-}
-
-interface SpaceRow {
-  id: string;
-  kind: SpaceKind;
-  visibility: Visibility;
-}
-
-async function visibleSpace(sql: Sql, user: SessionUser | null, slug: string) {
-  const [space] = await sql<SpaceRow[]>`select id, kind, visibility from spaces where slug = ${slug}`;
-  if (!space) throw notFound('Space');
-  const actor = await actorInSpace(sql, user, space.id);
-  if (!can(actor, 'meeting.view', space)) throw notFound('Space');
-  return { space, actor };
 }
 
 /** A space's meetings, under `/api/spaces/:slug/...`. */
@@ -54,7 +37,7 @@ export const spaceMeetingRoutes: FastifyPluginAsyncTypebox<SpaceMeetingOptions> 
       },
     },
     async (request) => {
-      const { space } = await visibleSpace(sql, request.user, request.params.slug);
+      const { space } = await spaceForAction(sql, request.user, request.params.slug, 'meeting.view');
       const { when, limit } = request.query;
       const after = decodeCursor(request.query.cursor);
       const rows = await listSpaceMeetings(sql, space.id, { when, after, limit });
@@ -74,8 +57,7 @@ export const spaceMeetingRoutes: FastifyPluginAsyncTypebox<SpaceMeetingOptions> 
       },
     },
     async (request, reply) => {
-      const { space, actor } = await visibleSpace(sql, request.user, request.params.slug);
-      if (!can(actor, 'meeting.manage', space)) throw actor.userId === null ? unauthorized() : forbidden();
+      const { space, actor } = await spaceForAction(sql, request.user, request.params.slug, 'meeting.manage');
       const body = request.body;
       const fields = {
         startsAt: new Date(body.startsAt),

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/connection.ts';
+import type { Queries, Sql } from '../../db/connection.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import { can, type Actor, type SpaceKind, type SpaceRole, type Visibility } from './permissions.ts';
 
@@ -14,7 +14,7 @@ export function siteActor(user: SessionUser | null): Actor {
 }
 
 /** The user as they stand in one space. */
-export async function actorInSpace(sql: Sql, user: SessionUser | null, spaceId: string): Promise<Actor> {
+export async function actorInSpace(sql: Queries, user: SessionUser | null, spaceId: string): Promise<Actor> {
   if (!user) return anonymousActor();
   const rows = await sql<{ role: SpaceRole }[]>`select role from space_roles where user_id = ${user.id} and space_id = ${spaceId}`;
   return { userId: user.id, isAdmin: user.isAdmin, roles: new Set(rows.map((r) => r.role)) };
