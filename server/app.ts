@@ -19,6 +19,7 @@ import { installErrorHandling, notFound } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
 import { meetingRoutes, spaceMeetingRoutes } from './meetings/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { collabRoutes } from './collab/routes.ts';
 import { moderationRoutes } from './moderation/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import { spacePeopleRoutes } from './spaces/people.ts';
@@ -101,6 +102,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthRoutes, { sql });
   await app.register(roomRoutes, { sql, rooms, publicUrl: config.publicUrl });
+  await app.register(collabRoutes, { sql, publicUrl: config.publicUrl });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit });
