@@ -17,6 +17,7 @@ import { sessionCookie } from './auth/session-cookie.ts';
 import type { AppConfig } from './config.ts';
 import { installErrorHandling, notFound } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
+import { juryRoutes, statementRoutes } from './jury/routes.ts';
 import { meetingRoutes, spaceMeetingRoutes } from './meetings/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { collabRoutes } from './collab/routes.ts';
@@ -69,7 +70,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
 
   await app.register(swagger, {
-    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }, { name: 'search' }] },
+    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }, { name: 'jury' }, { name: 'search' }] },
   });
   // The client is built to run under this policy: no inline script or style, nothing from elsewhere.
   await app.register(helmet, {
@@ -116,6 +117,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       await api.register(checkInRoutes, { sql, publicUrl: config.publicUrl });
       await api.register(meetingRoutes, { prefix: '/meetings', sql, publicUrl: config.publicUrl });
       await api.register(spaceMeetingRoutes, { prefix: '/spaces', sql, publicUrl: config.publicUrl });
+      await api.register(juryRoutes, { prefix: '/spaces', sql });
+      await api.register(statementRoutes, { prefix: '/statements', sql });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

@@ -64,7 +64,7 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
         };
         room = await rooms.get(meeting);
         if (socket.readyState !== socket.OPEN) return;
-        peer = new Peer(socket, self);
+        peer = new Peer(socket, request.socket, self);
         await room.join(peer, request.query.since ?? null);
       })().catch((error: unknown) => {
         request.log.error({ err: error }, 'room socket failed to open');
