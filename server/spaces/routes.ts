@@ -1,11 +1,11 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
 import { conflict, notFound } from '../errors.ts';
-import { actorInSpace, actorsBySpace, siteActor } from '../permissions/actor.ts';
+import { actorsBySpace, siteActor } from '../permissions/actor.ts';
 import { can, spaceKinds, visibilities, type Actor, type SpaceKind, type Visibility } from '../permissions/permissions.ts';
 import { requirePermission } from '../permissions/require.ts';
 import { ErrorReply, LocalizedText, SlugParams } from '../schemas.ts';
-import { findSpaceBySlug, spaceForAction } from './space-store.ts';
+import { spaceForAction, spaceWithActor } from './space-store.ts';
 
 export const Space = Type.Object({
   id: Type.String(),
@@ -114,12 +114,10 @@ export const spaceRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app, 
     '/:slug',
     { schema: { tags: ['spaces'], params: SlugParams, response: { 200: Type.Object({ space: SpaceDetail }), 404: ErrorReply } } },
     async (request) => {
-      const space = await findSpaceBySlug(sql, request.params.slug);
-      if (!space) throw notFound('Space');
-      const actor = await actorInSpace(sql, request.user, space.id);
+      const found = await spaceWithActor(sql, { slug: request.params.slug }, request.user);
       // A space the actor may not see is reported as missing: its existence is not revealed.
-      if (!can(actor, 'space.view', space)) throw notFound('Space');
-      return { space: spaceDetail(space, actor) };
+      if (!found || !can(found.actor, 'space.view', found.space)) throw notFound('Space');
+      return { space: spaceDetail(found.space, found.actor) };
     },
   );
 

@@ -1,11 +1,10 @@
 import type { Sql } from '../../db/connection.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import { notFound } from '../errors.ts';
-import { actorInSpace } from '../permissions/actor.ts';
 import type { Action, Actor } from '../permissions/permissions.ts';
 import { requirePermission } from '../permissions/require.ts';
 import type { SpaceRow } from '../spaces/routes.ts';
-import { findSpaceById } from '../spaces/space-store.ts';
+import { spaceWithActor } from '../spaces/space-store.ts';
 
 export interface ThreadRow {
   id: string;
@@ -42,11 +41,10 @@ export async function findThread(sql: Sql, id: string): Promise<ThreadRow | unde
 }
 
 async function inSpace(sql: Sql, user: SessionUser | null, spaceId: string, action: Action, what: string): Promise<InSpace> {
-  const space = await findSpaceById(sql, spaceId);
-  if (!space) throw notFound(what);
-  const actor = await actorInSpace(sql, user, space.id);
-  requirePermission(actor, action, space, what);
-  return { space, actor };
+  const found = await spaceWithActor(sql, { id: spaceId }, user);
+  if (!found) throw notFound(what);
+  requirePermission(found.actor, action, found.space, what);
+  return found;
 }
 
 /** The thread with its space and the user's standing, once the user may do `action` to it. */
