@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { DatabaseOptions } from '../db/connection.ts';
+import { DEMO_PASSWORD } from '../db/demo-town.ts';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -43,4 +44,20 @@ export async function startServerProcess(database: DatabaseOptions, env: NodeJS.
       await exited;
     },
   };
+}
+
+/** Signs a demo account in over HTTP and returns the Cookie header value. */
+export async function signInOverHttp(url: string, who: string): Promise<string> {
+  const response = await fetch(`${url}/api/auth/signin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `${who}@pihlajalahti.example`, password: DEMO_PASSWORD }),
+  });
+  return response.headers.getSetCookie()[0]!.split(';')[0]!;
+}
+
+/** The id of the upcoming meeting of a demo space. */
+export async function upcomingMeetingOf(url: string, slug: string): Promise<string> {
+  const body = (await (await fetch(`${url}/api/meetings/upcoming`)).json()) as { meetings: { id: string; spaceSlug: string }[] };
+  return body.meetings.find((m) => m.spaceSlug === slug)!.id;
 }

@@ -3,7 +3,7 @@ import { DEMO_PASSWORD } from '../../db/demo-town.ts';
 import { createTestDatabase, type TestDatabase } from '../../db/test-database.ts';
 import { buildApp } from '../app.ts';
 import { testConfig } from '../config.ts';
-import { startServerProcess } from '../test-process.ts';
+import { signInOverHttp, startServerProcess, upcomingMeetingOf } from '../test-process.ts';
 import { signIn } from '../test-app.ts';
 import { connect, eventually, idsOf, storedDoc, synced } from './test-helpers.ts';
 
@@ -15,28 +15,14 @@ beforeAll(async () => {
 });
 afterAll(() => database.drop());
 
-async function signInOver(url: string, who: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/signin`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `${who}@pihlajalahti.example`, password: DEMO_PASSWORD }),
-  });
-  return response.headers.getSetCookie()[0]!.split(';')[0]!;
-}
-
-async function meetingOf(url: string, slug: string): Promise<string> {
-  const body = (await (await fetch(`${url}/api/meetings/upcoming`)).json()) as { meetings: { id: string; spaceSlug: string }[] };
-  return body.meetings.find((m) => m.spaceSlug === slug)!.id;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a server crash while a document is being edited', () => {
   it('keeps every acknowledged edit', async () => {
     const first = await startServerProcess(database.options);
-    const notes = `meeting:${await meetingOf(first.url, 'ymparistofoorumi')}:notes`;
-    const a = connect(first.url, notes, await signInOver(first.url, 'asukas'));
-    const b = connect(first.url, notes, await signInOver(first.url, 'puheenjohtaja'));
+    const notes = `meeting:${await upcomingMeetingOf(first.url, 'ymparistofoorumi')}:notes`;
+    const a = connect(first.url, notes, await signInOverHttp(first.url, 'asukas'));
+    const b = connect(first.url, notes, await signInOverHttp(first.url, 'puheenjohtaja'));
     try {
       await Promise.all([synced(a), synced(b)]);
       const listA = a.doc.getArray<string>('log');
@@ -59,7 +45,7 @@ describe('a server crash while a document is being edited', () => {
 
       const second = await startServerProcess(database.options);
       try {
-        const c = connect(second.url, notes, await signInOver(second.url, 'puheenjohtaja'));
+        const c = connect(second.url, notes, await signInOverHttp(second.url, 'puheenjohtaja'));
         await synced(c);
         const after = c.doc.getArray<string>('log').toArray();
         expect(after.filter((item) => !item.startsWith('late'))).toEqual(acknowledged);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/demo-town.ts';
 import { createTestDatabase, type TestDatabase } from '../../db/test-database.ts';
 import type { ServerMessage } from '../protocol/room-messages.ts';
-import { startServerProcess, type ServerProcess } from '../test-process.ts';
+import { signInOverHttp, startServerProcess, type ServerProcess } from '../test-process.ts';
 import { RoomTestClient } from './test-client.ts';
 
 // Two server processes share a room through Redis and one PostgreSQL server. The embedded
@@ -30,15 +29,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function signInOver(url: string, who: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/signin`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `${who}@pihlajalahti.example`, password: DEMO_PASSWORD }),
-  });
-  return response.headers.getSetCookie()[0]!.split(';')[0]!;
-}
-
 describe.runIf(serverDatabase)('a room across two server processes', () => {
   it('shows the same chat, queue order and poll to participants on either process', async () => {
     const meetings = (await (await fetch(`${a.url}/api/meetings/upcoming`)).json()) as { meetings: { id: string; spaceSlug: string }[] };
@@ -47,7 +37,7 @@ describe.runIf(serverDatabase)('a room across two server processes', () => {
     const joined = await Promise.all(
       people.map(async (who, i) => {
         const server = i % 2 === 0 ? a : b;
-        const client = await RoomTestClient.connect(server.url, meetingId, { cookie: await signInOver(server.url, who) });
+        const client = await RoomTestClient.connect(server.url, meetingId, { cookie: await signInOverHttp(server.url, who) });
         clients.push(client);
         await client.welcome();
         return client;
@@ -74,7 +64,7 @@ describe.runIf(serverDatabase)('a room across two server processes', () => {
     // Fresh snapshots from each process agree with each other.
     const onEach = await Promise.all(
       [a, b].map(async (server) => {
-        const c = await RoomTestClient.connect(server.url, meetingId, { cookie: await signInOver(server.url, 'puheenjohtaja') });
+        const c = await RoomTestClient.connect(server.url, meetingId, { cookie: await signInOverHttp(server.url, 'puheenjohtaja') });
         clients.push(c);
         return (await c.welcome()).state!;
       }),

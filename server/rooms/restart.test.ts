@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/demo-town.ts';
 import { createTestDatabase, type TestDatabase } from '../../db/test-database.ts';
 import type { RoomSnapshot } from '../protocol/room-messages.ts';
-import { startServerProcess } from '../test-process.ts';
+import { signInOverHttp, startServerProcess, upcomingMeetingOf } from '../test-process.ts';
 import { RoomTestClient } from './test-client.ts';
 
 let database: TestDatabase;
@@ -10,20 +9,6 @@ beforeAll(async () => {
   database = await createTestDatabase({ persistent: true });
 });
 afterAll(() => database.drop());
-
-async function signInOver(url: string, who: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/signin`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `${who}@pihlajalahti.example`, password: DEMO_PASSWORD }),
-  });
-  return response.headers.getSetCookie()[0]!.split(';')[0]!;
-}
-
-async function meetingOf(url: string, slug: string): Promise<string> {
-  const body = (await (await fetch(`${url}/api/meetings/upcoming`)).json()) as { meetings: { id: string; spaceSlug: string }[] };
-  return body.meetings.find((m) => m.spaceSlug === slug)!.id;
-}
 
 /** The parts of a room that a crash must not lose; presence is rebuilt, so it is left out. */
 function durable(state: RoomSnapshot) {
@@ -39,9 +24,9 @@ function durable(state: RoomSnapshot) {
 describe('a server crash during a meeting', () => {
   it('loses no chat message, question, vote or queue entry', async () => {
     const first = await startServerProcess(database.options);
-    const meetingId = await meetingOf(first.url, 'ymparistofoorumi');
-    const chairCookie = await signInOver(first.url, 'puheenjohtaja');
-    const residentCookie = await signInOver(first.url, 'asukas');
+    const meetingId = await upcomingMeetingOf(first.url, 'ymparistofoorumi');
+    const chairCookie = await signInOverHttp(first.url, 'puheenjohtaja');
+    const residentCookie = await signInOverHttp(first.url, 'asukas');
     const chair = await RoomTestClient.connect(first.url, meetingId, { cookie: chairCookie });
     const resident = await RoomTestClient.connect(first.url, meetingId, { cookie: residentCookie });
     await chair.welcome();
