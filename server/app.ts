@@ -19,6 +19,7 @@ import { installErrorHandling, notFound } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
 import { juryRoutes, statementRoutes } from './jury/routes.ts';
 import { meetingRoutes, spaceMeetingRoutes } from './meetings/routes.ts';
+import { minutesRoutes } from './minutes/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { collabRoutes } from './collab/routes.ts';
 import { moderationRoutes } from './moderation/routes.ts';
@@ -117,6 +118,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       await api.register(checkInRoutes, { sql, publicUrl: config.publicUrl });
       await api.register(meetingRoutes, { prefix: '/meetings', sql, publicUrl: config.publicUrl });
       await api.register(spaceMeetingRoutes, { prefix: '/spaces', sql, publicUrl: config.publicUrl });
+      await api.register(minutesRoutes, { sql });
       await api.register(juryRoutes, { prefix: '/spaces', sql });
       await api.register(statementRoutes, { prefix: '/statements', sql });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

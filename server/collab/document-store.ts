@@ -21,7 +21,7 @@ export async function readDocument(sql: Sql, name: string): Promise<StoredDocume
   return sql.begin('isolation level repeatable read read only', async (tx) => {
     const [snapshot] = await tx<{ state: Uint8Array }[]>`select state from document_snapshots where doc_name = ${name}`;
     const rows = await tx<{ id: string; update: Uint8Array }[]>`
-      select id::text, "update" from document_updates where doc_name = ${name} order by id`;
+      select id::text as id, "update" from document_updates where doc_name = ${name} order by document_updates.id`;
     return { snapshot: snapshot?.state ?? null, updates: rows.map((r) => ({ id: Number(r.id), update: r.update })) };
   });
 }
@@ -36,7 +36,7 @@ export async function appendUpdates(sql: Sql, name: string, owner: DocumentOwner
     ), appended as (
       insert into document_updates ${sql(rows, 'doc_name', 'update')} returning id
     )
-    select id::text from appended order by id`;
+    select id::text as id from appended order by appended.id`;
   return ids.map((r) => Number(r.id));
 }
 

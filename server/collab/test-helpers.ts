@@ -90,7 +90,7 @@ export async function idsOf(sql: Sql, slug: string): Promise<{ spaceId: string; 
 }
 
 export async function storedRows(sql: Sql, name: string) {
-  const updates = await sql<{ id: string; update: Buffer }[]>`select id::text, "update" from document_updates where doc_name = ${name} order by id`;
+  const updates = await sql<{ id: string; update: Buffer }[]>`select id::text as id, "update" from document_updates where doc_name = ${name} order by document_updates.id`;
   const snapshots = await sql<{ state: Buffer }[]>`select state from document_snapshots where doc_name = ${name}`;
   return { updates, snapshots };
 }

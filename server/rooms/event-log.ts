@@ -28,7 +28,7 @@ const stamp = (row: EventRow): StampedEvent => ({ seq: Number(row.seq), at: row.
 export async function readEvents(sql: Queries, meetingId: string, afterSeq: number, limit = 100_000): Promise<StampedEvent[]> {
   const rows = await sql<EventRow[]>`
     select seq::text as seq, actor_id as "actorId", event, created_at as "createdAt"
-    from room_events where meeting_id = ${meetingId} and seq > ${afterSeq} order by seq limit ${limit}`;
+    from room_events where meeting_id = ${meetingId} and seq > ${afterSeq} order by room_events.seq limit ${limit}`;
   return rows.map(stamp);
 }
 

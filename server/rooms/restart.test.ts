@@ -34,6 +34,8 @@ describe('a server crash during a meeting', () => {
 
     const acked = async (p: ReturnType<RoomTestClient['request']>) => expect((await p).type).toBe('ack');
     await acked(resident.request({ type: 'chat.send', text: 'Rantaan tarvitaan lisää penkkejä' }));
+    // More than ten events, so the log is read back in numeric order, not as text (1, 10, 11, …, 2).
+    for (let i = 1; i <= 12; i += 1) await acked(chair.request({ type: 'chat.send', text: `Kommentti ${i}` }));
     await acked(resident.request({ type: 'question.ask', text: 'Milloin työt alkavat?', anonymous: false }));
     const asked = await chair.waitFor((m) => m.type === 'event' && m.event.type === 'question.asked');
     const questionId = (asked as { event: { questionId: string } }).event.questionId;
@@ -54,7 +56,10 @@ describe('a server crash during a meeting', () => {
       const back = await RoomTestClient.connect(second.url, meetingId, { cookie: chairCookie });
       const after = (await back.welcome()).state!;
       expect(durable(after)).toEqual(before);
-      expect(before.chat).toEqual([['Aino Asukas', 'Rantaan tarvitaan lisää penkkejä']]);
+      expect(before.chat).toEqual([
+        ['Aino Asukas', 'Rantaan tarvitaan lisää penkkejä'],
+        ...Array.from({ length: 12 }, (_, i) => ['Paavo Puhemies', `Kommentti ${i + 1}`]),
+      ]);
       expect(before.questions).toEqual([['Milloin työt alkavat?', 1, 'approved']]);
       expect(before.queue).toHaveLength(1);
       // Presence from before the crash is closed, not left hanging: only the reconnected chair is here.
