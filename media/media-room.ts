@@ -27,6 +27,8 @@ export interface MediaRoomEvents {
   consumerClosed: [{ consumerId: string; peerId: string }];
   /** The producer behind a consumer paused or resumed. */
   consumerProducerPaused: [{ consumerId: string; peerId: string; paused: boolean }];
+  /** A viewer router's worker died (broadcast): its viewers lost their consumers. */
+  viewerWorkerDied: [slotIndex: number];
   /** worker-died: the primary router's worker died; build a new room (see pool workerReplaced). */
   close: [reason: 'closed' | 'worker-died'];
 }
@@ -88,6 +90,11 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** The primary worker died: everything closing now goes with it, nobody closed it on purpose. */
+  get workerDied(): boolean {
+    return this.primary.slot.worker.died;
   }
 
   get rtpCapabilities(): types.RtpCapabilities {
@@ -211,6 +218,13 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     await this.#owned(this.#consumers, consumerId, 'consumer').item.pause();
   }
 
+  /** The simulcast layer a viewer wants; mediasoup switches to it on the next keyframe. */
+  async setConsumerLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+    const consumer = this.#owned(this.#consumers, consumerId, 'consumer').item;
+    if (consumer.type !== 'simulcast') return;
+    await consumer.setPreferredLayers({ spatialLayer, ...(temporalLayer === undefined ? {} : { temporalLayer }) });
+  }
+
   async pauseProducer(producerId: string): Promise<void> {
     await this.#owned(this.#producers, producerId, 'producer').item.pause();
   }
@@ -228,6 +242,11 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     const ids = [...this.#producers.values()].filter((owned) => owned.peerId === peerId).map((owned) => owned.item.id);
     for (const id of ids) this.closeProducer(id);
     return ids;
+  }
+
+  /** A transport and what runs on it (its producers or consumers). */
+  closeTransport(transportId: string): void {
+    this.#transports.get(transportId)?.item.close();
   }
 
   /** Everything a peer had: its transports take their producers and consumers with them. */
@@ -288,8 +307,11 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
         router.close();
         throw new Error(`media room ${this.id} is closed`);
       }
-      // A viewer router on a dead worker is just dropped; its viewers get consumerClosed.
-      router.on('workerclose', () => this.#routers.delete(slotIndex));
+      // A viewer router on a dead worker is dropped; its viewers get consumerClosed.
+      router.on('workerclose', () => {
+        this.#routers.delete(slotIndex);
+        if (!this.#closed) this.emit('viewerWorkerDied', slotIndex);
+      });
       router.observer.once('close', () => {
         if (this.#routers.get(slotIndex) === created) this.#routers.delete(slotIndex);
         for (const targets of this.#pipes.values()) targets.delete(router.id);
