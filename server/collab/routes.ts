@@ -6,6 +6,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Sql } from '../../db/connection.ts';
 import { closeCodes } from '../protocol/room-messages.ts';
 import { parseDocumentName } from './access.ts';
+import { documentAccessRoutes } from './access-route.ts';
 import { databaseHooks, DocumentLoadError, type DocumentHooks } from './lifecycle.ts';
 import { notesReadOnlyRoutes } from './read-only-route.ts';
 import { DocumentRegistry } from './registry.ts';
@@ -118,6 +119,7 @@ export const collabRoutes = fp<CollabOptions>(
     }
 
     await app.register(notesReadOnlyRoutes, { sql, registry });
+    await app.register(documentAccessRoutes, { sql, registry });
   },
   { name: 'aukio-collab', dependencies: ['@fastify/websocket'] },
 );

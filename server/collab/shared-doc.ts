@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { retryWhileUnavailable } from '../../db/retry.ts';
 import type { AccessLevel, DocumentName } from './access.ts';
 import type { DocumentOwner } from './document-store.ts';
 import type { DocumentHooks, LoadedDocument, Unfolded } from './lifecycle.ts';
@@ -168,7 +169,8 @@ export class SharedDoc {
     if (batch.length === 0 || this.broken) return;
     let ids: number[];
     try {
-      ids = await this.hooks.store(this.name, this.owner, batch.map((b) => b.update));
+      // Through a short database outage the edits wait here, unseen by others, until they are stored.
+      ids = await retryWhileUnavailable(() => this.hooks.store(this.name, this.owner, batch.map((b) => b.update)));
     } catch (error) {
       this.stats.storeFailures += 1;
       this.log.error({ err: error, doc: this.name.name, updates: batch.length }, 'document updates could not be stored');
@@ -188,6 +190,25 @@ export class SharedDoc {
     this.unfolded.ids.push(...ids);
     this.unfolded.bytes += batch.reduce((sum, b) => sum + b.update.byteLength, 0);
     this.maybeCompact();
+  }
+
+  /**
+   * An edit by the server itself (the minutes filled in from the meeting's record) takes the
+   * writers' path after what arrived before it: stored, then applied and broadcast. Rejects, unseen
+   * by anyone, when it could not be stored.
+   */
+  applyFromServer(update: Uint8Array): Promise<void> {
+    const applied = this.flush().then(async () => {
+      if (this.closing || this.broken) throw new Error(`Document ${this.name.name} is closed`);
+      const ids = await this.hooks.store(this.name, this.owner, [update]);
+      this.stats.storedUpdates += 1;
+      Y.applyUpdate(this.doc, update);
+      this.unfolded.ids.push(...ids);
+      this.unfolded.bytes += update.byteLength;
+      this.maybeCompact();
+    });
+    this.chain = applied.catch(() => undefined);
+    return applied;
   }
 
   /** In the background: the state taken now contains every update this document has stored or loaded. */

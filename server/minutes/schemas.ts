@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 import { LocalizedText } from '../schemas.ts';
+import { minutesStates } from './workflow.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -94,3 +95,55 @@ export const MeetingRecord = Type.Object({
   }),
 });
 export type MeetingRecord = Static<typeof MeetingRecord>;
+
+// ---------------------------------------------------------------------------------------------
+// The minutes' workflow and their published versions
+
+export const MinutesVersionSummary = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  title: Type.String(),
+  publishedAt: DateTime,
+  publishedBy: Nullable(Type.String()),
+  /** The permanent address; `.html`, `.md` and `.json` after it give the three formats. */
+  url: Type.String(),
+});
+
+export const MinutesStatus = Type.Object({
+  meetingId: Type.String(),
+  meetingState: Type.String(),
+  state: Type.Enum([...minutesStates]),
+  /** The chair's comment on returning the minutes; only for those who may read the draft. */
+  comment: Nullable(Type.String()),
+  changedAt: Nullable(DateTime),
+  changedBy: Nullable(Type.String()),
+  /** The live draft, for those who may read it: the Yjs document and its rich-text fragment. */
+  draft: Nullable(Type.Object({ documentName: Type.String(), fragment: Type.String(), writable: Type.Boolean() })),
+  /** The moves this person may make now (role, the minutes' state and the meeting's). */
+  can: Type.Object({ submit: Type.Boolean(), return: Type.Boolean(), approve: Type.Boolean(), publish: Type.Boolean() }),
+  versions: Type.Array(MinutesVersionSummary),
+});
+
+export const MinutesVersion = Type.Object({
+  ...MinutesVersionSummary.properties,
+  meetingId: Type.String(),
+  /** The version as an HTML fragment (an `<article>`), sanitized. */
+  html: Type.String(),
+  /** Its text alone, headings one level down, for showing under a page's own section heading. */
+  bodyHtml: Type.String(),
+  markdown: Type.String(),
+  /** The open-data document, as at `.json`. */
+  content: Type.Unknown(),
+});
+
+const DiffKind = Type.Enum(['same', 'added', 'removed']);
+export const MinutesDiff = Type.Object({
+  from: Type.Integer({ minimum: 1 }),
+  to: Type.Integer({ minimum: 1 }),
+  summary: Type.Object({ added: Type.Integer(), removed: Type.Integer(), changed: Type.Integer() }),
+  lines: Type.Array(
+    Type.Union([
+      Type.Object({ kind: DiffKind, text: Type.String() }),
+      Type.Object({ kind: Type.Literal('changed'), parts: Type.Array(Type.Object({ kind: DiffKind, text: Type.String() })) }),
+    ]),
+  ),
+});

@@ -1,0 +1,176 @@
+/**
+ * One shared document per name on the page: a Y.Doc synced by the stock y-websocket provider with
+ * `/collab/<name>` on the page's own origin. Components that show the same document (each
+ * recommendation's text and rationale, say) share it; it closes when the last one lets go.
+ */
+import { onDestroy } from 'svelte';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { api, ApiError } from '../api.ts';
+import type { MessageKey } from '../i18n/i18n.svelte.ts';
+import { session } from '../session.svelte.ts';
+import { colourFor, colourIndexOf } from './caret-colours.ts';
+import './collab.css';
+
+export type CollabStatus = 'connecting' | 'synced' | 'offline' | 'refused';
+
+/** What the server decided about this person and this document. */
+export type CollabAccess = 'unknown' | 'read' | 'write';
+
+/** Close codes (and their HTTP twins) after which the socket does not try again. */
+const refusalReasons: Record<number, MessageKey> = {
+  4401: 'editor.refused.signIn',
+  4403: 'editor.refused.forbidden',
+  4404: 'editor.refused.notFound',
+};
+const httpToClose: Record<number, number> = { 401: 4401, 403: 4403, 404: 4404 };
+
+/** The close code of a document the server could not load. */
+const SERVER_ERROR = 1011;
+
+/** The chair may lock meeting notes at any moment; the editor learns it this often. */
+const LOCK_CHECK_MS = 10_000;
+
+export function refusalReason(code: number): MessageKey {
+  return refusalReasons[code] ?? 'editor.refused.other';
+}
+
+/** Someone else with the document open. */
+export interface Peer {
+  clientId: number;
+  name: string;
+  colourIndex: number;
+}
+
+export class CollabDocument {
+  readonly name: string;
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  status = $state<CollabStatus>('connecting');
+  /** Set when the server refused the document: its close code. */
+  refusedCode = $state<number | null>(null);
+  access = $state<CollabAccess>('unknown');
+  /** The server could not load the stored document (it refuses rather than serve an empty one); trying again. */
+  loadFailed = $state(false);
+  /** Meeting notes the chair has made read-only. */
+  locked = $state(false);
+  /** Whether this person may type in it now. */
+  readonly canWrite = $derived(this.access === 'write' && !this.locked && this.status !== 'refused');
+  /** Others with the document open now (one entry per browser tab). */
+  peers = $state<Peer[]>([]);
+  readonly refusal = $derived<MessageKey | null>(this.refusedCode === null ? null : refusalReason(this.refusedCode));
+
+  #users = 0;
+  #synced = false;
+  #lockTimer: ReturnType<typeof setInterval> | undefined;
+  #stopUserEffect: (() => void) | undefined;
+
+  constructor(name: string) {
+    this.name = name;
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    // The provider keeps edits made while offline in the Y.Doc and sends them when it reconnects.
+    this.provider = new WebsocketProvider(`${scheme}://${location.host}/collab`, name, this.doc, { disableBc: true });
+    this.provider.on('status', ({ status }) => {
+      // Before the first sync it is still opening; after it, anything but synced is offline.
+      if (this.status !== 'refused' && status !== 'connected') this.status = this.#synced ? 'offline' : 'connecting';
+    });
+    this.provider.on('sync', (synced: boolean) => {
+      if (this.status === 'refused' || !synced) return;
+      this.status = 'synced';
+      this.loadFailed = false;
+      // Back online: the lock or the person's role may have changed meanwhile.
+      if (this.#synced) void this.refreshAccess();
+      this.#synced = true;
+    });
+    this.provider.on('connection-close', (event) => {
+      if (event?.code === SERVER_ERROR) this.loadFailed = true;
+    });
+    this.provider.on('closed', ({ code }) => this.#refuse(code));
+    this.provider.awareness.on('change', () => {
+      this.peers = peersOf(this.provider.awareness.getStates(), this.doc.clientID);
+    });
+    this.#stopUserEffect = $effect.root(() => {
+      $effect(() => {
+        const user = session.user;
+        this.provider.awareness.setLocalStateField('user', user ? { name: user.displayName, ...colourFor(user.id) } : null);
+      });
+    });
+    void this.refreshAccess();
+    if (name.endsWith(':notes')) this.#lockTimer = setInterval(() => void this.refreshAccess(), LOCK_CHECK_MS);
+  }
+
+  /** Asks the server again what this person may do with the document. */
+  async refreshAccess(): Promise<void> {
+    try {
+      const answer = await api.get<{ access: 'read' | 'write'; locked: boolean }>(`/api/documents/${encodeURIComponent(this.name)}/access`);
+      this.access = answer.access;
+      this.locked = answer.locked;
+    } catch (error) {
+      const code = error instanceof ApiError ? httpToClose[error.status] : undefined;
+      if (code !== undefined) this.#refuse(code);
+      // Otherwise offline: keep what we knew.
+    }
+  }
+
+  #refuse(code: number): void {
+    this.status = 'refused';
+    this.refusedCode = code;
+    this.access = 'unknown';
+    this.provider.disconnect();
+    clearInterval(this.#lockTimer);
+  }
+
+  retain(): this {
+    this.#users += 1;
+    return this;
+  }
+
+  /** Whether this was the last user. */
+  release(): boolean {
+    this.#users -= 1;
+    if (this.#users > 0) return false;
+    clearInterval(this.#lockTimer);
+    this.#stopUserEffect?.();
+    this.provider.awareness.setLocalState(null);
+    this.provider.destroy();
+    this.doc.destroy();
+    return true;
+  }
+}
+
+function peersOf(states: Map<number, Record<string, unknown>>, own: number): Peer[] {
+  const peers: Peer[] = [];
+  for (const [clientId, state] of states) {
+    const user = state['user'];
+    if (clientId === own || !user || typeof user !== 'object') continue;
+    const { name } = user as { name?: unknown };
+    if (typeof name !== 'string' || name.length === 0) continue;
+    peers.push({ clientId, name, colourIndex: colourIndexOf(user as Record<string, unknown>) });
+  }
+  return peers.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+// Bookkeeping, never shown: each document's own state is what components observe.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const open = new Map<string, CollabDocument>();
+
+/** The page's document of this name, opened if needed; give it back with `releaseCollabDocument`. */
+export function openCollabDocument(name: string): CollabDocument {
+  let document = open.get(name);
+  if (!document) {
+    document = new CollabDocument(name);
+    open.set(name, document);
+  }
+  return document.retain();
+}
+
+export function releaseCollabDocument(document: CollabDocument): void {
+  if (document.release()) open.delete(document.name);
+}
+
+/** In a component's setup: the document for as long as the component lives. */
+export function useCollabDocument(name: string): CollabDocument {
+  const document = openCollabDocument(name);
+  onDestroy(() => releaseCollabDocument(document));
+  return document;
+}
