@@ -10,8 +10,9 @@ export default defineConfig({
           name: 'server',
           include: ['server/**/*.test.ts', 'db/**/*.test.ts', 'media/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          // Generous: a busy 2-core CI machine starts an app with its database in seconds, not milliseconds.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -14,10 +14,10 @@ import { testConfig } from '../server/config.ts';
 import { createBenchDatabase, type BenchDatabase } from './support/database.ts';
 import { load, stopLoad, type LoadResult } from './support/load.ts';
 import { BENCH_SPACE, RESIDENT_EMAIL, seedBenchData, seqOfPost } from './support/seed.ts';
+import { setting } from './support/settings.ts';
 
 const serverUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const seconds = Number(process.env.BENCH_SECONDS || 10);
-if (!(seconds > 0)) throw new Error(`BENCH_SECONDS must be a positive number, got "${process.env.BENCH_SECONDS}"`);
+const seconds = setting('BENCH_SECONDS', 10);
 const WARMUP_SECONDS = 2;
 const CONNECTIONS = 20;
 const POSTS = 10_000;

@@ -26,17 +26,10 @@ import type {
   ServerStats,
   Target,
 } from './support/fanout-protocol.ts';
+import { setting } from './support/settings.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const support = join(root, 'bench', 'support');
-
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return value;
-}
 
 const seconds = setting('FANOUT_SECONDS', 60);
 const sockets = Math.round(setting('FANOUT_SOCKETS', 5000));

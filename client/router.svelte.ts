@@ -13,9 +13,12 @@ export type Route =
   | { name: 'moderation'; slug: string }
   | { name: 'spaceAudit'; slug: string }
   | { name: 'people'; slug: string }
+  | { name: 'recommendations'; slug: string }
+  | { name: 'statement'; id: string }
   | { name: 'thread'; id: string }
   | { name: 'meeting'; id: string }
   | { name: 'meetingRoom'; id: string }
+  | { name: 'meetingMinutes'; id: string }
   | { name: 'search' }
   | { name: 'adminSpaces' }
   | { name: 'adminAudit' }
@@ -27,9 +30,12 @@ const patterns: [RegExp, (param: string) => Route][] = [
   [/^\/spaces\/([^/]+)\/moderation$/, (slug) => ({ name: 'moderation', slug })],
   [/^\/spaces\/([^/]+)\/audit$/, (slug) => ({ name: 'spaceAudit', slug })],
   [/^\/spaces\/([^/]+)\/people$/, (slug) => ({ name: 'people', slug })],
+  [/^\/spaces\/([^/]+)\/recommendations$/, (slug) => ({ name: 'recommendations', slug })],
+  [/^\/statements\/([^/]+)$/, (id) => ({ name: 'statement', id })],
   [/^\/threads\/([^/]+)$/, (id) => ({ name: 'thread', id })],
   [/^\/meetings\/([^/]+)$/, (id) => ({ name: 'meeting', id })],
   [/^\/meetings\/([^/]+)\/room$/, (id) => ({ name: 'meetingRoom', id })],
+  [/^\/meetings\/([^/]+)\/minutes$/, (id) => ({ name: 'meetingMinutes', id })],
 ];
 
 export function matchRoute(pathname: string): Route {

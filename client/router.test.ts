@@ -20,6 +20,8 @@ describe('matchRoute', () => {
     ['/threads/0b6c4c1e-8f52-4b43-a0a2-7f5b2c3d4e5f', { name: 'thread', id: '0b6c4c1e-8f52-4b43-a0a2-7f5b2c3d4e5f' }],
     ['/meetings/abc', { name: 'meeting', id: 'abc' }],
     ['/meetings/abc/room', { name: 'meetingRoom', id: 'abc' }],
+    ['/spaces/kuntalaisraati/recommendations', { name: 'recommendations', slug: 'kuntalaisraati' }],
+    ['/statements/abc', { name: 'statement', id: 'abc' }],
     ['/meetings/abc/other', { name: 'notfound' }],
     ['/search', { name: 'search' }],
     ['/admin/spaces', { name: 'adminSpaces' }],

@@ -152,8 +152,8 @@ export type AuditEntry = {
 
 export type SpacePerson = { user: Person & { email?: string }; roles: SpaceRole[] };
 
-export type SearchResultType = 'space' | 'thread' | 'post' | 'meeting';
-export const SEARCH_RESULT_TYPES: readonly SearchResultType[] = ['space', 'thread', 'meeting', 'post'];
+export type SearchResultType = 'space' | 'thread' | 'post' | 'meeting' | 'minutes';
+export const SEARCH_RESULT_TYPES: readonly SearchResultType[] = ['space', 'thread', 'meeting', 'minutes', 'post'];
 export type SearchResult = { type: SearchResultType; id: string; title: string; snippet: string; url: string };
 
 /** A keyset page: the items and where the next page starts (null at the end). */

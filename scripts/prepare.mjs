@@ -48,10 +48,14 @@ export function ensureClientBuilt() {
   run(join(root, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn']);
 }
 
-/** The mediasoup worker, built from source with Debian's libraries and cached outside the clone. */
+/**
+ * The mediasoup worker, built from source with Debian's libraries and cached outside the clone, and
+ * ffmpeg (Debian's package), which records meetings.
+ */
 export async function ensureMediaWorker() {
-  const { ensureMediasoupWorker } = await import('../media/install/ensure-worker.mjs');
+  const { ensureMediasoupWorker, ensureFfmpeg } = await import('../media/install/ensure-worker.mjs');
   await ensureMediasoupWorker({ log: (line) => console.log(line) });
+  await ensureFfmpeg({ log: (line) => console.log(line) });
 }
 
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { openDatabase, type Database } from '../db/connection.ts';
 import { seedDemoTown } from '../db/demo-town.ts';
 import { migrate } from '../db/migrate.ts';
+import { mediaConfig } from '../media/config.ts';
+import { MediaWorkerPool } from '../media/worker-pool.ts';
 import { originCheck } from './auth/origin-check.ts';
 import { authRoutes } from './auth/routes.ts';
 import { sessionCookie } from './auth/session-cookie.ts';
@@ -20,6 +22,8 @@ import { healthRoutes } from './health/routes.ts';
 import { juryRoutes, statementRoutes } from './jury/routes.ts';
 import { meetingRoutes, spaceMeetingRoutes } from './meetings/routes.ts';
 import { minutesRoutes } from './minutes/routes.ts';
+import { minutesPlugin } from './minutes/plugin.ts';
+import { recordingRoutes } from './recordings/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { collabRoutes } from './collab/routes.ts';
 import { moderationRoutes } from './moderation/routes.ts';
@@ -36,6 +40,8 @@ import { validatorCompiler } from './validation.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database;
+    /** The mediasoup workers, when the server runs video. */
+    media: MediaWorkerPool | null;
   }
 }
 
@@ -56,11 +62,20 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('db', db);
+  let media: MediaWorkerPool | null = null;
+  try {
+    media = config.media ? await MediaWorkerPool.create(mediaConfig(config.media)) : null;
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  app.decorate('media', media);
   const bus = config.redisUrl ? new RedisBus(config.redisUrl) : new InProcessBus();
-  const rooms = new RoomRegistry({ sql: db.sql, bus, soleProcess: !config.redisUrl });
-  // Rooms close first, while the database is there to record who left; then the bus and the database.
+  const rooms = new RoomRegistry({ sql: db.sql, bus, soleProcess: !config.redisUrl, media, recordingsDir: config.recordingsDir, log: app.log });
+  // Rooms close first, while the database is there to record who left; then the bus, media and the database.
   app.addHook('preClose', () => rooms.close());
   app.addHook('onClose', async () => {
+    media?.close();
     await bus.close();
     await db.close();
   });
@@ -105,6 +120,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(healthRoutes, { sql });
   await app.register(roomRoutes, { sql, rooms, publicUrl: config.publicUrl });
   await app.register(collabRoutes, { sql, publicUrl: config.publicUrl });
+  await app.register(minutesPlugin, { sql });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit });
@@ -119,6 +135,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       await api.register(meetingRoutes, { prefix: '/meetings', sql, publicUrl: config.publicUrl });
       await api.register(spaceMeetingRoutes, { prefix: '/spaces', sql, publicUrl: config.publicUrl });
       await api.register(minutesRoutes, { sql });
+      await api.register(recordingRoutes, { sql, directory: config.recordingsDir });
       await api.register(juryRoutes, { prefix: '/spaces', sql });
       await api.register(statementRoutes, { prefix: '/statements', sql });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { DatabaseOptions } from '../db/connection.ts';
+import { DEFAULT_MEDIA_PORT, type MediaConfig } from '../media/config.ts';
 
 export interface AppConfig {
   database: DatabaseOptions;
@@ -15,6 +17,10 @@ export interface AppConfig {
   /** Redis for the room bus, so rooms span server processes; absent means one process serves all. */
   redisUrl?: string | undefined;
   logger: boolean;
+  /** Live video (mediasoup workers on UDP+TCP ports from mediaPort); absent means no video. */
+  media?: Partial<MediaConfig> | undefined;
+  /** Where meeting recordings are written. */
+  recordingsDir?: string | undefined;
 }
 
 export interface ServerSettings {
@@ -40,16 +46,24 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { ap
   const demo = env.AUKIO_DEMO !== undefined ? env.AUKIO_DEMO !== '0' : !url;
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const mediaWorkers = Number(env.MEDIA_WORKERS || availableParallelism());
+  if (!Number.isInteger(mediaWorkers) || mediaWorkers < 0) throw new Error(`MEDIA_WORKERS must be 0 or more, got "${env.MEDIA_WORKERS}"`);
+  const mediaPort = Number(env.MEDIA_PORT || DEFAULT_MEDIA_PORT);
+  if (!Number.isInteger(mediaPort) || mediaPort < 1 || mediaPort + mediaWorkers > 65536) throw new Error(`MEDIA_PORT must be a port number, got "${env.MEDIA_PORT}"`);
+  const dataDir = resolve(cwd, env.DATA_DIR || 'data');
   return {
     app: {
       ...defaults,
-      database: url ? { url } : { dataDir: resolve(cwd, env.DATA_DIR || 'data') },
+      database: url ? { url } : { dataDir },
       demo,
       clientDir: resolve(cwd, 'dist/client'),
       publicUrl: env.PUBLIC_URL || undefined,
       trustProxy: env.TRUST_PROXY === '1',
       redisUrl: env.REDIS_URL || undefined,
       logger: env.LOG !== '0',
+      // MEDIA_WORKERS=0 runs the server without video.
+      media: mediaWorkers > 0 ? { workers: mediaWorkers, mediaPort, announcedIp: env.MEDIA_ANNOUNCED_IP || undefined } : undefined,
+      recordingsDir: resolve(dataDir, 'recordings'),
     },
     server: { port, host: env.HOST || '0.0.0.0' },
   };

@@ -1,3 +1,8 @@
+import { editorStrings } from './areas/editor.ts';
+import { juryStrings } from './areas/jury.ts';
+import { mediaStrings } from './areas/media.ts';
+import { minutesStrings } from './areas/minutes.ts';
+
 /**
  * Source dictionary. Every visible string of the client lives here; fi.ts and sv.ts must
  * have exactly the same keys (the type checker enforces it). Keys are flat and namespaced
@@ -579,11 +584,19 @@ export const en = {
   'audit.action.role.revoke': 'Removed a role',
   'audit.action.space.create': 'Created a space',
   'audit.action.space.update': 'Edited a space',
+  'audit.action.notes.lock': 'Made the meeting notes read-only',
+  'audit.action.notes.unlock': 'Opened the meeting notes for editing',
+  'audit.action.statement.freeze': 'Froze the jury’s statement',
+  'audit.action.minutes.submit': 'Submitted the minutes for review',
+  'audit.action.minutes.return': 'Returned the minutes with a comment',
+  'audit.action.minutes.approve': 'Approved the minutes',
+  'audit.action.minutes.publish': 'Published the minutes',
   'audit.target.post': 'Message',
   'audit.target.thread': 'Thread',
   'audit.target.user': 'Person',
   'audit.target.space': 'Space',
   'audit.target.meeting': 'Meeting',
+  'audit.target.statement': 'Statement',
 
   'people.title': 'People and roles',
   'people.pageTitle': 'People: {space}',
@@ -606,6 +619,10 @@ export const en = {
   'admin.name': 'Name',
   'admin.description': 'Description',
   'admin.optional': 'optional',
+  ...mediaStrings.en,
+  ...editorStrings.en,
+  ...minutesStrings.en,
+  ...juryStrings.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,3 +1,7 @@
+import { editorStrings } from './areas/editor.ts';
+import { juryStrings } from './areas/jury.ts';
+import { mediaStrings } from './areas/media.ts';
+import { minutesStrings } from './areas/minutes.ts';
 import type { Dictionary } from './en.ts';
 
 /** Finnish: the default language. Must have exactly the keys of en.ts. */
@@ -576,11 +580,19 @@ export const fi = {
   'audit.action.role.revoke': 'Poisti roolin',
   'audit.action.space.create': 'Loi tilan',
   'audit.action.space.update': 'Muokkasi tilaa',
+  'audit.action.notes.lock': 'Lukitsi kokouksen muistiinpanot',
+  'audit.action.notes.unlock': 'Avasi kokouksen muistiinpanot muokattaviksi',
+  'audit.action.statement.freeze': 'Lukitsi raadin kannanoton',
+  'audit.action.minutes.submit': 'Lähetti pöytäkirjan tarkastettavaksi',
+  'audit.action.minutes.return': 'Palautti pöytäkirjan kommentin kanssa',
+  'audit.action.minutes.approve': 'Hyväksyi pöytäkirjan',
+  'audit.action.minutes.publish': 'Julkaisi pöytäkirjan',
   'audit.target.post': 'Viesti',
   'audit.target.thread': 'Keskustelu',
   'audit.target.user': 'Henkilö',
   'audit.target.space': 'Tila',
   'audit.target.meeting': 'Tilaisuus',
+  'audit.target.statement': 'Kannanotto',
 
   'people.title': 'Henkilöt ja roolit',
   'people.pageTitle': 'Henkilöt: {space}',
@@ -603,4 +615,8 @@ export const fi = {
   'admin.name': 'Nimi',
   'admin.description': 'Kuvaus',
   'admin.optional': 'vapaaehtoinen',
+  ...mediaStrings.fi,
+  ...editorStrings.fi,
+  ...minutesStrings.fi,
+  ...juryStrings.fi,
 } as const satisfies Dictionary;

@@ -120,6 +120,11 @@ export function formatNumber(value: number): string {
   return new Intl.NumberFormat(INTL_LOCALES[state.lang]).format(value);
 }
 
+/** A share (0–1) as a whole percentage, e.g. 0.42 → "42 %" in Finnish, "42%" in English. */
+export function formatPercent(share: number): string {
+  return new Intl.NumberFormat(INTL_LOCALES[state.lang], { style: 'percent', maximumFractionDigits: 0 }).format(share);
+}
+
 /** A start–end range, e.g. "14.10.2025 klo 18.00–20.00". */
 export function formatDateTimeRange(start: string | Date, end: string | Date): string {
   const format = new Intl.DateTimeFormat(INTL_LOCALES[state.lang], {

@@ -1,3 +1,7 @@
+import { editorStrings } from './areas/editor.ts';
+import { juryStrings } from './areas/jury.ts';
+import { mediaStrings } from './areas/media.ts';
+import { minutesStrings } from './areas/minutes.ts';
 import type { Dictionary } from './en.ts';
 
 /** Swedish (Finland-Swedish usage). Must have exactly the keys of en.ts. */
@@ -576,11 +580,19 @@ export const sv = {
   'audit.action.role.revoke': 'Tog bort en roll',
   'audit.action.space.create': 'Skapade ett utrymme',
   'audit.action.space.update': 'Redigerade ett utrymme',
+  'audit.action.notes.lock': 'Låste mötets anteckningar',
+  'audit.action.notes.unlock': 'Öppnade mötets anteckningar för redigering',
+  'audit.action.statement.freeze': 'Fastställde juryns ställningstagande',
+  'audit.action.minutes.submit': 'Skickade protokollet för granskning',
+  'audit.action.minutes.return': 'Returnerade protokollet med en kommentar',
+  'audit.action.minutes.approve': 'Godkände protokollet',
+  'audit.action.minutes.publish': 'Publicerade protokollet',
   'audit.target.post': 'Meddelande',
   'audit.target.thread': 'Diskussion',
   'audit.target.user': 'Person',
   'audit.target.space': 'Utrymme',
   'audit.target.meeting': 'Möte',
+  'audit.target.statement': 'Ställningstagande',
 
   'people.title': 'Personer och roller',
   'people.pageTitle': 'Personer: {space}',
@@ -603,4 +615,8 @@ export const sv = {
   'admin.name': 'Namn',
   'admin.description': 'Beskrivning',
   'admin.optional': 'frivilligt',
+  ...mediaStrings.sv,
+  ...editorStrings.sv,
+  ...minutesStrings.sv,
+  ...juryStrings.sv,
 } as const satisfies Dictionary;

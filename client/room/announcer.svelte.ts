@@ -73,6 +73,9 @@ export class Announcer {
     this.#counts.clear();
     if (parts.length === 0) return;
     this.#lastAt = this.#now();
-    this.message = parts.join(' ');
+    const text = parts.join(' ');
+    // A live region speaks only when its text changes: a summary that reads as the last one
+    // ("1 new chat message" again) gets a trailing no-break space, which is not read out.
+    this.message = text === this.message ? `${text}\u00a0` : text;
   }
 }

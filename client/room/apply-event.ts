@@ -2,7 +2,7 @@
  * How one event changes the room as this viewer sees it: the client's mirror of what the
  * server's views.ts sends. It mutates the snapshot in place (a `$state` proxy in the store).
  */
-import type { EventPayload, RoomSelf, RoomSnapshot } from './protocol.ts';
+import { CAPTIONS_SHOWN, type EventPayload, type RoomSelf, type RoomSnapshot } from './protocol.ts';
 
 /** Who is looking: events are applied the way the server's views show them to this viewer. */
 export interface ApplyContext {
@@ -245,6 +245,17 @@ export function applyRoomEvent(state: RoomSnapshot, e: EventPayload, at: string,
       if (item) item.decisions.push(e.text);
       break;
     }
+    case 'recording.started':
+      state.recording = { since: at };
+      break;
+    case 'recording.stopped':
+    case 'recording.failed':
+      state.recording = null;
+      break;
+    case 'caption.posted':
+      state.captions.push({ seq, at, text: e.text });
+      if (state.captions.length > CAPTIONS_SHOWN) state.captions.splice(0, state.captions.length - CAPTIONS_SHOWN);
+      break;
     case 'question.voted':
     case 'poll.voted':
       // Never sent to viewers as such: they get the tallies instead.

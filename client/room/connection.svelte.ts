@@ -1,4 +1,4 @@
-import { closeCodes, type RoomErrorDetails, type Sendable, type ServerMessage } from './protocol.ts';
+import { closeCodes, type MediaReplies, type RoomErrorDetails, type Sendable, type ServerMessage } from './protocol.ts';
 import type { RoomStore } from './room-store.svelte.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -28,7 +28,8 @@ export class RoomCommandError extends Error {
 const FINAL_CODES: ReadonlySet<number> = new Set([closeCodes.signInRequired, closeCodes.forbidden, closeCodes.notFound, closeCodes.removed]);
 
 const REQUEST_TIMEOUT_MS = 15_000;
-const MAX_DELAY_MS = 30_000;
+// At most this long between tries, so that after a restart or a crash people are back within seconds of the server.
+const MAX_DELAY_MS = 5_000;
 
 /** How long to wait before reconnecting after the `attempt`th failure in a row. */
 export function reconnectDelay(code: number, attempt: number, random: number): number {
@@ -66,8 +67,12 @@ export function roomSocketUrl(meetingId: string, since: number | null): string {
   return `${scheme}://${location.host}/rooms/${encodeURIComponent(meetingId)}${query}`;
 }
 
+/** Every message that is not an answer to a request, after the store has applied it. */
+export type MessageListener = (message: ServerMessage) => void;
+
 interface Pending {
-  resolve: (seq: number | null) => void;
+  /** The ack's seq, or a reply's data. */
+  resolve: (answer: unknown) => void;
   reject: (error: RoomCommandError) => void;
   timer: unknown;
 }
@@ -89,6 +94,8 @@ export class RoomConnection {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #pending = new Map<string, Pending>();
   #nextId = 0;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #listeners = new Set<MessageListener>();
   #timer: unknown = null;
   #stopped = true;
   readonly #options: Required<ConnectionOptions>;
@@ -128,6 +135,21 @@ export class RoomConnection {
 
   /** Send a message; resolves with the seq of the event it caused (null when nothing changed). */
   send(message: Sendable): Promise<number | null> {
+    return this.#request(message) as Promise<number | null>;
+  }
+
+  /** Send a media request whose reply carries data. */
+  ask<K extends keyof MediaReplies>(message: Extract<Sendable, { type: K }>): Promise<MediaReplies[K]> {
+    return this.#request(message) as Promise<MediaReplies[K]>;
+  }
+
+  /** Hears every message that is not an answer (welcome, events, media notices); returns a function that stops it. */
+  listen(listener: MessageListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #request(message: Sendable): Promise<unknown> {
     const socket = this.#socket;
     if (this.status !== 'connected' || !socket || socket.readyState !== OPEN) {
       return Promise.reject(new RoomCommandError('offline', 'Not connected'));
@@ -169,7 +191,7 @@ export class RoomConnection {
       return;
     }
     if (socket !== this.#socket) return;
-    if (message.type === 'ack' || message.type === 'error') {
+    if (message.type === 'ack' || message.type === 'error' || message.type === 'reply') {
       this.#answer(message);
       return;
     }
@@ -179,15 +201,17 @@ export class RoomConnection {
       this.lastClose = null;
     }
     this.store.receive(message);
+    for (const listener of this.#listeners) listener(message);
   }
 
-  #answer(message: Extract<ServerMessage, { type: 'ack' | 'error' }>): void {
+  #answer(message: Extract<ServerMessage, { type: 'ack' | 'error' | 'reply' }>): void {
     if (message.requestId === null) return;
     const pending = this.#pending.get(message.requestId);
     if (!pending) return;
     this.#pending.delete(message.requestId);
     this.#options.clearTimer(pending.timer);
     if (message.type === 'ack') pending.resolve(message.seq);
+    else if (message.type === 'reply') pending.resolve(message.data);
     else pending.reject(new RoomCommandError(message.code, message.message, message.details));
   }
 

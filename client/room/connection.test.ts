@@ -3,10 +3,10 @@ import { RoomCommandError, RoomConnection, reconnectDelay, type SocketLike } fro
 import type { RoomSelf, RoomSnapshot, ServerMessage } from './protocol.ts';
 import { RoomStore } from './room-store.svelte.ts';
 
-const you: RoomSelf = { userId: 'u1', name: 'Aino Asukas', roles: [], canParticipate: true, canModerate: false, canChair: false, canCountHall: false };
+const you: RoomSelf = { userId: 'u1', name: 'Aino Asukas', roles: [], canParticipate: true, canModerate: false, canChair: false, canCountHall: false, canCaption: false };
 const state: RoomSnapshot = {
   meetingId: 'm1', seq: 5, mode: 'meeting', settings: { slowModeSeconds: 0, wordFilter: null, premoderation: false },
-  participants: [], viewers: 1, chat: [], questions: [], queue: [], floor: null, speakingSeconds: {}, polls: [], agenda: [], currentItem: 0,
+  participants: [], viewers: 1, chat: [], questions: [], queue: [], floor: null, speakingSeconds: {}, polls: [], agenda: [], currentItem: 0, recording: null, captions: [],
 };
 
 class FakeSocket implements SocketLike {
@@ -138,8 +138,8 @@ describe('RoomConnection', () => {
     await expect(chat).rejects.toMatchObject({ code: 'muted', details });
   });
 
-  it('backs off up to half a minute', () => {
-    expect(reconnectDelay(1006, 10, 1)).toBe(30_000);
+  it('backs off up to five seconds', () => {
+    expect(reconnectDelay(1006, 10, 1)).toBe(5_000);
     expect(reconnectDelay(4408, 0, 0)).toBeGreaterThanOrEqual(10_000);
   });
 });

@@ -9,11 +9,18 @@ import type {
   closeCodes as serverCloseCodes,
   CHAT_MAX_LENGTH as SERVER_CHAT_MAX,
   QUESTION_MAX_LENGTH as SERVER_QUESTION_MAX,
+  CAPTION_MAX_LENGTH as SERVER_CAPTION_MAX,
 } from '../../server/protocol/room-messages.ts';
 
 export type {
+  CaptionLine,
   ChatView,
   ClientMessage,
+  ConsumerInfo,
+  MediaNotice,
+  MediaReplies,
+  MediaSource,
+  ProducerInfo,
   ParticipantView,
   PollTally,
   PollView,
@@ -37,6 +44,9 @@ export const closeCodes = {
 
 export const CHAT_MAX_LENGTH: typeof SERVER_CHAT_MAX = 1000;
 export const QUESTION_MAX_LENGTH: typeof SERVER_QUESTION_MAX = 500;
+export const CAPTION_MAX_LENGTH: typeof SERVER_CAPTION_MAX = 300;
+/** Caption lines shown over the video at once (the server's snapshot holds as many). */
+export const CAPTIONS_SHOWN = 3;
 
 /** A message as the page hands it to the connection, which adds the `requestId`. */
 export type Sendable = ClientMessage extends infer M ? (M extends { type: string } ? Omit<M, 'requestId'> : never) : never;

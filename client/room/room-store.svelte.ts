@@ -13,6 +13,8 @@ export class RoomStore {
   room = $state<RoomSnapshot | null>(null);
   checkInCode = $state<string | null>(null);
   viewers = $state(0);
+  /** The caption line a captioner is typing now; null once it is finished (or nobody is typing). */
+  interimCaption = $state<string | null>(null);
   /** The last event applied: a reconnect resumes after it. */
   lastSeq = 0;
   /** Server clock minus this device's clock, from the server's time in the last `welcome`. */
@@ -43,10 +45,14 @@ export class RoomStore {
         this.you = message.you;
         this.checkInCode = message.checkInCode;
         this.#setClock(message.now, receivedAt);
+        this.interimCaption = null;
         if (message.state) this.#load(message.state, message.now);
         break;
       case 'event':
         this.#event(message.seq, message.at, message.event);
+        break;
+      case 'caption.interim':
+        this.interimCaption = message.text;
         break;
       case 'viewers':
         this.viewers = message.count;
@@ -54,7 +60,11 @@ export class RoomStore {
         break;
       case 'ack':
       case 'error':
+      case 'reply':
         // Answers to requests: the connection resolves them.
+        break;
+      default:
+        // Media notices: the media session hears them from the connection.
         break;
     }
   }
@@ -82,6 +92,7 @@ export class RoomStore {
     if (!this.room || !this.you || seq <= this.lastSeq) return;
     const ctx: ApplyContext = { you: this.you };
     applyRoomEvent(this.room, event, at, seq, ctx);
+    if (event.type === 'caption.posted') this.interimCaption = null;
     this.room.seq = seq;
     this.lastSeq = seq;
     for (const listener of this.#listeners) listener(event, this.you);

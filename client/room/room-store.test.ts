@@ -9,8 +9,8 @@ const ids = {
   mira: '00000000-0000-4000-8000-000000000004',
 };
 
-const resident: RoomSelf = { userId: ids.aino, name: 'Aino Asukas', roles: [], canParticipate: true, canModerate: false, canChair: false, canCountHall: false };
-const chair: RoomSelf = { userId: ids.chair, name: 'Paavo Puhemies', roles: ['chair'], canParticipate: true, canModerate: true, canChair: true, canCountHall: true };
+const resident: RoomSelf = { userId: ids.aino, name: 'Aino Asukas', roles: [], canParticipate: true, canModerate: false, canChair: false, canCountHall: false, canCaption: false };
+const chair: RoomSelf = { userId: ids.chair, name: 'Paavo Puhemies', roles: ['chair'], canParticipate: true, canModerate: true, canChair: true, canCountHall: true, canCaption: true };
 
 const T0 = Date.parse('2025-10-14T15:00:00Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -37,6 +37,8 @@ function snapshot(overrides: Partial<RoomSnapshot> = {}): RoomSnapshot {
       { index: 1, title: { fi: 'Tilavaraukset', sv: 'Lokalbokningar', en: 'Venue bookings' }, presenter: null, decisions: [] },
     ],
     currentItem: 0,
+    recording: null,
+    captions: [],
     ...overrides,
   };
 }
@@ -258,5 +260,20 @@ describe('RoomStore', () => {
     store.receive(event({ type: 'agenda.moved', index: 0 }), T0);
     expect(seen).toEqual(['agenda.moved']);
     expect(store.viewers).toBe(42);
+  });
+
+  it('shows the line being typed until it is finished, and keeps the latest finished lines', () => {
+    const store = play(resident, [event({ type: 'caption.posted', text: 'Ensimmäinen.' })], snapshot({ captions: [{ seq: 9, at: at(-5), text: 'Aiempi.' }] }));
+    store.receive({ type: 'caption.interim', text: 'Toinen ri' }, T0);
+    expect(store.interimCaption).toBe('Toinen ri');
+    store.receive(event({ type: 'caption.posted', text: 'Toinen rivi.' }, 1), T0);
+    expect(store.interimCaption).toBeNull();
+    store.receive(event({ type: 'caption.posted', text: 'Kolmas.' }, 2), T0);
+    expect(store.room!.captions.map((line) => line.text)).toEqual(['Ensimmäinen.', 'Toinen rivi.', 'Kolmas.']);
+    expect(store.room!.captions.at(-1)).toEqual({ seq, at: at(2), text: 'Kolmas.' });
+    // A reconnect starts without a half-typed line: the next one replaces it anyway.
+    store.receive({ type: 'caption.interim', text: 'Nelj' }, T0);
+    store.receive({ type: 'welcome', you: resident, state: null, checkInCode: null, now: at(3) }, T0);
+    expect(store.interimCaption).toBeNull();
   });
 });

@@ -14,11 +14,14 @@ export interface RunningTown {
   close(): Promise<void>;
 }
 
+// A client built elsewhere (`vite build --outDir …`), so parallel work need not share dist/.
+export const clientDir = process.env.AUKIO_E2E_CLIENT_DIR || join(root, 'dist/client');
+
 /** A fresh demo town served with the built client on a real port. */
 export async function startDemoTown(): Promise<RunningTown> {
   await mkdir(artifactsDir, { recursive: true });
   const database = await createTestDatabase();
-  const app = await buildApp(testConfig({ database: database.options, demo: true, clientDir: join(root, 'dist/client') }));
+  const app = await buildApp(testConfig({ database: database.options, demo: true, clientDir }));
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

@@ -1,4 +1,5 @@
 import { HttpError } from '../errors.ts';
+import { isStorableDate } from '../validation.ts';
 import type { MeetingState, Place } from './schemas.ts';
 
 const badRequest = (message: string) => new HttpError(400, message, 'invalid_input');
@@ -16,6 +17,9 @@ export interface MeetingShape {
  * like the schema validator does, so a form can put it next to the right input.
  */
 export function checkMeetingFields(m: MeetingShape): void {
+  for (const [field, date] of [['startsAt', m.startsAt], ['endsAt', m.endsAt]] as const) {
+    if (!isStorableDate(date)) throw badRequest(`body/${field} must be a date and time from the year 1 on, without a leap second`);
+  }
   if (m.endsAt.getTime() <= m.startsAt.getTime()) throw badRequest('body/endsAt must be after body/startsAt');
   if (m.endsAt.getTime() - m.startsAt.getTime() > 7 * 86_400_000) throw badRequest('body/endsAt must be within 7 days of body/startsAt');
   if (m.place !== 'online' && m.address === null) throw badRequest(`body/address is required for a ${m.place} meeting`);

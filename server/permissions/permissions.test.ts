@@ -53,6 +53,7 @@ const expected: Record<Action, Record<keyof typeof contexts, string>> = {
   'room.moderate': same('....x.xx'),
   'room.chair': same('......xx'),
   'poll.addHallVotes': same('.....xxx'),
+  'room.caption': same('....xxxx'),
   'notes.write': same(inSpace),
   'recommendations.read': juryOnly('...x..x.'),
   'recommendations.write': juryOnly('...x..x.'),
@@ -60,7 +61,7 @@ const expected: Record<Action, Record<keyof typeof contexts, string>> = {
   'statement.freeze': juryOnly('......x.'),
   'minutes.readDraft': same(inSpace),
   'minutes.write': same('.....xxx'),
-  'minutes.submit': same('.....x.x'),
+  'minutes.submit': same('.....xxx'),
   'minutes.approve': same('......xx'),
   'minutes.publish': same('.....xxx'),
 };

@@ -74,6 +74,8 @@ const rules = {
   'room.moderate': { who: staff('moderator', 'chair') },
   'room.chair': { who: staff('chair') },
   'poll.addHallVotes': { who: staff('secretary', 'chair') },
+  /** Typing the live captions shown over the video (and saved with the recording). */
+  'room.caption': { who: staff('chair', 'secretary', 'moderator') },
 
   'notes.write': { who: 'inSpace' },
   'recommendations.read': { who: only('juror', 'chair'), when: isJury },
@@ -83,7 +85,7 @@ const rules = {
 
   'minutes.readDraft': { who: 'inSpace' },
   'minutes.write': { who: staff('secretary', 'chair') },
-  'minutes.submit': { who: staff('secretary') },
+  'minutes.submit': { who: staff('secretary', 'chair') },
   'minutes.approve': { who: staff('chair') },
   'minutes.publish': { who: staff('secretary', 'chair') },
 } as const satisfies Record<string, Rule>;

@@ -3,12 +3,45 @@
  * frame against these schemas) and the client (which imports only the types).
  */
 import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
+import type { types as mediasoup } from 'mediasoup';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const Uuid = Type.String({ format: 'uuid' });
 const Reason = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' });
 export const CHAT_MAX_LENGTH = 1000;
+
+// mediasoup's own objects (capabilities, DTLS and RTP parameters) are checked by mediasoup itself;
+// here they are only held to a bounded shape, so a frame cannot smuggle in anything large or odd.
+const MediaEntry = Type.Object({}, { additionalProperties: true, maxProperties: 24 });
+const MediaList = (maxItems: number) => Type.Array(MediaEntry, { maxItems });
+const RtpCapabilities = Type.Object(
+  { codecs: Type.Optional(MediaList(64)), headerExtensions: Type.Optional(MediaList(64)) },
+  { additionalProperties: false },
+);
+const DtlsParameters = Type.Object(
+  {
+    role: Type.Optional(Type.Enum(['auto', 'client', 'server'])),
+    fingerprints: Type.Array(Type.Object({ algorithm: Type.String({ maxLength: 32 }), value: Type.String({ maxLength: 256 }) }), { minItems: 1, maxItems: 8 }),
+  },
+  { additionalProperties: false },
+);
+const RtpParameters = Type.Object(
+  {
+    mid: Type.Optional(Type.String({ maxLength: 32 })),
+    codecs: MediaList(16),
+    headerExtensions: Type.Optional(MediaList(32)),
+    encodings: Type.Optional(MediaList(8)),
+    rtcp: Type.Optional(MediaEntry),
+    msid: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+/** What a producer carries: its kind follows from the source. */
+export const mediaSources = ['camera', 'microphone', 'screen'] as const;
+export type MediaSource = (typeof mediaSources)[number];
 export const QUESTION_MAX_LENGTH = 500;
+/** A caption line: about two lines of text over the video. */
+export const CAPTION_MAX_LENGTH = 300;
 
 /** What a participant may send. Each message may carry a `requestId` that the answer (ack or error) repeats. */
 export const clientMessages = {
@@ -47,6 +80,31 @@ export const clientMessages = {
     premoderation: Type.Optional(Type.Boolean()),
   },
   'presence.checkIn': { code: Type.String({ minLength: 4, maxLength: 64 }) },
+  /**
+   * A captioner's line: `final: false` while it is being typed (relayed to the room, never stored),
+   * `final: true` when it is done (stored as `caption.posted`, and saved with a recording).
+   */
+  'caption.send': { text: Type.String({ minLength: 1, maxLength: CAPTION_MAX_LENGTH, pattern: '\\S' }), final: Type.Boolean() },
+  // ---- Video: answered with a `reply` (data) or an `ack`; never stored in the room's log ----
+  'media.capabilities': {},
+  /** Joins the room's media with this device's capabilities; the reply lists what is being sent. */
+  'media.join': { rtpCapabilities: RtpCapabilities },
+  'media.transport.create': { direction: Type.Enum(['send', 'recv']) },
+  'media.transport.connect': { transportId: Id, dtlsParameters: DtlsParameters },
+  'media.produce': { transportId: Id, kind: Type.Enum(['audio', 'video']), source: Type.Enum([...mediaSources]), rtpParameters: RtpParameters },
+  'media.producer.close': { producerId: Id },
+  'media.producer.pause': { producerId: Id },
+  'media.producer.resume': { producerId: Id },
+  /** A moderator pauses or resumes anyone's producer; its owner cannot resume a moderator's pause. */
+  'media.producer.moderate': { producerId: Id, paused: Type.Boolean() },
+  /** Consumers are created paused: the client resumes each once it is ready to play it. */
+  'media.consume': { transportId: Id, producerId: Id },
+  'media.consumer.resume': { consumerId: Id },
+  'media.consumer.pause': { consumerId: Id },
+  /** The simulcast layer a viewer wants (from its tile size): 0 is the smallest. */
+  'media.consumer.layers': { consumerId: Id, spatialLayer: Type.Integer({ minimum: 0, maximum: 2 }), temporalLayer: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 })) },
+  'recording.start': {},
+  'recording.stop': {},
 } as const satisfies Record<string, Record<string, TSchema>>;
 
 export type ClientMessageType = keyof typeof clientMessages;
@@ -54,6 +112,12 @@ export type ClientMessageType = keyof typeof clientMessages;
 type Fields<K extends ClientMessageType> = Static<ReturnType<typeof Type.Object<(typeof clientMessages)[K]>>>;
 export type ClientMessage = { [K in ClientMessageType]: { type: K; requestId?: string } & Fields<K> }[ClientMessageType];
 export type ClientMessageOf<K extends ClientMessageType> = Extract<ClientMessage, { type: K }>;
+/** Video and recording: handled by the room's media, not decided into the room's log. */
+export type MediaMessage = Extract<ClientMessage, { type: `media.${string}` | `recording.${string}` }>;
+/** Everything else: decided against the room's state and recorded as events. */
+export type RoomCommand = Exclude<ClientMessage, MediaMessage>;
+export const isMediaMessage = (message: ClientMessage): message is MediaMessage =>
+  message.type.startsWith('media.') || message.type.startsWith('recording.');
 
 /** One schema for any incoming frame: a union discriminated by `type`. */
 export const ClientMessageSchema = Type.Union(
@@ -101,7 +165,11 @@ export type RoomEvent =
   | { type: 'poll.closed'; pollId: string; results?: { remote: Record<string, number>; hall: Record<string, number> | null; voters: number } }
   | { type: 'poll.hallCounted'; pollId: string; counts: Record<string, number> }
   | { type: 'agenda.moved'; index: number }
-  | { type: 'decision.recorded'; itemIndex: number; text: string };
+  | { type: 'decision.recorded'; itemIndex: number; text: string }
+  | { type: 'caption.posted'; text: string }
+  | { type: 'recording.started' }
+  | { type: 'recording.stopped'; durationSeconds: number }
+  | { type: 'recording.failed'; reason: string };
 
 export type RoomEventType = RoomEvent['type'];
 
@@ -118,7 +186,60 @@ export type ServerMessage =
   | { type: 'event'; seq: number; at: string; event: RoomEvent | PollTally | QuestionTally }
   | { type: 'ack'; requestId: string; seq: number | null }
   | { type: 'error'; requestId: string | null; code: string; message: string; details?: RoomErrorDetails }
-  | { type: 'viewers'; count: number };
+  | { type: 'viewers'; count: number }
+  /** The answer to a media request that returns something. */
+  | { type: 'reply'; requestId: string; data: MediaReply }
+  /** A caption line as the captioner is typing it: replaces the previous one until a `caption.posted` ends it. Never stored. */
+  | { type: 'caption.interim'; text: string }
+  | MediaNotice;
+
+/** Someone's track in the room's media. */
+export interface ProducerInfo {
+  producerId: string;
+  userId: string;
+  name: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  paused: boolean;
+  /** Paused by a moderator: only a moderator resumes it. */
+  pausedByModerator: boolean;
+}
+
+export interface TransportInfo {
+  id: string;
+  iceParameters: mediasoup.IceParameters;
+  iceCandidates: mediasoup.IceCandidate[];
+  dtlsParameters: mediasoup.DtlsParameters;
+}
+
+export interface ConsumerInfo {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: mediasoup.RtpParameters;
+}
+
+/** What each media request that returns something returns. */
+export interface MediaReplies {
+  'media.capabilities': { rtpCapabilities: mediasoup.RtpCapabilities };
+  'media.join': { producers: ProducerInfo[] };
+  'media.transport.create': { transport: TransportInfo };
+  'media.produce': { producerId: string };
+  'media.consume': { consumer: ConsumerInfo };
+}
+export type MediaReply = MediaReplies[keyof MediaReplies];
+
+/** Live media news, sent to the sockets that joined the media and never stored. */
+export type MediaNotice =
+  | { type: 'media.producerAdded'; producer: ProducerInfo }
+  | { type: 'media.producerClosed'; producer: ProducerInfo }
+  | { type: 'media.producerPaused'; producer: ProducerInfo }
+  | { type: 'media.producerResumed'; producer: ProducerInfo }
+  /** The media server behind the room failed and the room was rebuilt: join again. */
+  | { type: 'media.restart' }
+  | { type: 'media.activeSpeaker'; userId: string }
+  /** Loudness in dBov (-127 silence … 0 loudest) of those making sound, at most once a second. */
+  | { type: 'media.audioLevels'; levels: { userId: string; volume: number }[] };
 
 /** What a viewer sees instead of each vote: the running totals, when the chair shows them. */
 export interface PollTally {
@@ -147,6 +268,7 @@ export interface RoomSelf {
   canModerate: boolean;
   canChair: boolean;
   canCountHall: boolean;
+  canCaption: boolean;
 }
 
 export interface ChatView {
@@ -223,6 +345,16 @@ export interface RoomSnapshot {
   polls: PollView[];
   agenda: { index: number; title: { fi: string; sv: string; en: string }; presenter: string | null; decisions: string[] }[];
   currentItem: number;
+  /** Whether the meeting is being recorded, and since when. */
+  recording: { since: string } | null;
+  /** The latest caption lines (a few, oldest first): what is over the video now. */
+  captions: CaptionLine[];
+}
+
+export interface CaptionLine {
+  seq: number;
+  at: string;
+  text: string;
 }
 
 /** Close codes the room socket uses, so a client can tell the person what happened. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ClientMessage, ClientMessageOf, RoomErrorDetails, RoomEvent, RoomSelf } from '../protocol/room-messages.ts';
+import type { ClientMessageOf, RoomCommand, RoomErrorDetails, RoomEvent, RoomSelf } from '../protocol/room-messages.ts';
 import type { RoomState } from './room-state.ts';
 
 /** A refusal the participant is told about in an error frame; the socket stays open. */
@@ -15,18 +15,24 @@ export class RoomError extends Error {
 
 export const newId = () => randomBytes(9).toString('base64url');
 
-const requireParticipant = (self: RoomSelf) => {
+export const requireParticipant = (self: RoomSelf) => {
   if (!self.userId) throw new RoomError('sign_in_required', 'Sign in to take part');
   if (!self.canParticipate) throw new RoomError('forbidden', 'You can follow this meeting but not take part in it');
 };
-const requireModerator = (self: RoomSelf) => {
+export const requireModerator = (self: RoomSelf) => {
   if (!self.canModerate) throw new RoomError('forbidden', 'Only moderators can do that');
 };
-const requireChair = (self: RoomSelf) => {
+export const requireChair = (self: RoomSelf) => {
   if (!self.canChair) throw new RoomError('forbidden', 'Only the chair can do that');
 };
+export const requireCaptioner = (self: RoomSelf) => {
+  if (!self.canCaption) throw new RoomError('forbidden', 'Only the chair, the secretary or a moderator can caption');
+};
 
-function requireVoice(state: RoomState, self: RoomSelf, now: number) {
+/** A caption is one line over the video: line breaks and runs of spaces become single spaces. */
+export const captionLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+export function requireVoice(state: RoomState, self: RoomSelf, now: number) {
   requireParticipant(self);
   const p = state.participants.get(self.userId!);
   if (p?.removed) throw new RoomError('removed', 'You were removed from this meeting');
@@ -54,13 +60,13 @@ const heldByFilter = (text: string, words: string[]) => {
   return words.some((w) => lower.includes(w.toLocaleLowerCase('fi')));
 };
 
-type Handler<K extends ClientMessage['type']> = (state: RoomState, self: RoomSelf, msg: ClientMessageOf<K>, now: number) => RoomEvent[];
+type Handler<K extends RoomCommand['type']> = (state: RoomState, self: RoomSelf, msg: ClientMessageOf<K>, now: number) => RoomEvent[];
 
 /**
  * What each message does: checks the sender may do it in the room as it stands, and returns the
  * events to record. Nothing here writes; the room appends the events and then applies them.
  */
-const handlers: { [K in ClientMessage['type']]: Handler<K> } = {
+const handlers: { [K in RoomCommand['type']]: Handler<K> } = {
   'chat.send': (state, self, msg, now) => {
     requireVoice(state, self, now);
     const p = state.participants.get(self.userId!);
@@ -223,13 +229,19 @@ const handlers: { [K in ClientMessage['type']]: Handler<K> } = {
     };
     return [{ type: 'settings.changed', ...settings }];
   },
+  'caption.send': (_state, self, msg) => {
+    requireCaptioner(self);
+    // Text still being typed is only relayed, by the room; it never enters the log.
+    if (!msg.final) throw new RoomError('internal', 'handled by the room');
+    return [{ type: 'caption.posted', text: captionLine(msg.text) }];
+  },
   'presence.checkIn': () => {
     // Checked in by the room itself, which knows the meeting's hall code.
     throw new RoomError('internal', 'handled by the room');
   },
 };
 
-export function decide(state: RoomState, self: RoomSelf, msg: ClientMessage, now: number): RoomEvent[] {
+export function decide(state: RoomState, self: RoomSelf, msg: RoomCommand, now: number): RoomEvent[] {
   const handler = handlers[msg.type] as Handler<typeof msg.type>;
   return handler(state, self, msg as never, now);
 }

@@ -6,6 +6,9 @@ import { closeCodes } from '../protocol/room-messages.ts';
 // A burst of 20 messages, then 5 a second: far above what a person types, far below a flood.
 const BUCKET_SIZE = 20;
 const REFILL_PER_SECOND = 5;
+// Joining a room's video takes a request per track seen (consume, resume): a bucket of its own.
+const MEDIA_BUCKET_SIZE = 200;
+const MEDIA_REFILL_PER_SECOND = 40;
 // Refused frames (invalid or over the rate) a socket may send in a minute before it is closed.
 const REFUSALS_PER_MINUTE = 30;
 // A socket that does not read its messages is dropped rather than buffered without end; it resumes on reconnect.
@@ -15,6 +18,8 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 export class Peer {
   private tokens = BUCKET_SIZE;
   private refilledAt = Date.now();
+  private mediaTokens = MEDIA_BUCKET_SIZE;
+  private mediaRefilledAt = Date.now();
   private refusals: number[] = [];
   private queued: string[] = [];
 
@@ -71,6 +76,15 @@ export class Peer {
     return true;
   }
 
+  /** The same for video signaling, which comes in bursts when joining. */
+  takeMediaToken(now = Date.now()): boolean {
+    this.mediaTokens = Math.min(MEDIA_BUCKET_SIZE, this.mediaTokens + ((now - this.mediaRefilledAt) / 1000) * MEDIA_REFILL_PER_SECOND);
+    this.mediaRefilledAt = now;
+    if (this.mediaTokens < 1) return false;
+    this.mediaTokens -= 1;
+    return true;
+  }
+
   /** Counts a refused frame; true when the socket has refused too many and should be closed. */
   refuse(now = Date.now()): boolean {
     this.refusals = this.refusals.filter((t) => now - t < 60_000);
@@ -79,6 +93,7 @@ export class Peer {
   }
 
   close(code: number, reason: string): void {
-    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(code, reason);
+    // A close frame's reason holds 123 bytes of UTF-8 (ws throws beyond): cut there, without a broken last character.
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(code, Buffer.from(reason).subarray(0, 123).toString().replace(/\uFFFD+$/, ''));
   }
 }

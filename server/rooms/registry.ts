@@ -1,7 +1,6 @@
 import type { Sql } from '../../db/connection.ts';
 import { withFallback } from '../meetings/localized.ts';
-import type { RoomBus } from './bus.ts';
-import { Room, type MeetingInfo } from './room.ts';
+import { Room, type MeetingInfo, type RoomDeps } from './room.ts';
 import type { AgendaItem } from './room-state.ts';
 
 // An empty room stays loaded a little, so a page refresh does not refold its log.
@@ -25,7 +24,7 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Promise<Room>>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly deps: { sql: Sql; bus: RoomBus; soleProcess: boolean }) {}
+  constructor(private readonly deps: RoomDeps) {}
 
   get(meeting: MeetingInfo): Promise<Room> {
     clearTimeout(this.idleTimers.get(meeting.id));

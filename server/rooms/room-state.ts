@@ -1,4 +1,4 @@
-import type { RoomEvent, StampedEvent } from '../protocol/room-messages.ts';
+import type { CaptionLine, RoomEvent, StampedEvent } from '../protocol/room-messages.ts';
 
 /**
  * The whole state of a live room, rebuilt by folding its event log: after a restart, on another
@@ -96,7 +96,13 @@ export interface RoomState {
   agenda: AgendaItem[];
   currentItem: number;
   decisions: Map<number, string[]>;
+  recording: { since: string } | null;
+  /** The latest caption lines, for the snapshot; all of them stay in the log (and in recordings). */
+  captions: CaptionLine[];
 }
+
+/** Caption lines shown over the video at once. */
+export const CAPTIONS_SHOWN = 3;
 
 export function emptyRoomState(meetingId: string, mode: 'meeting' | 'broadcast', agenda: AgendaItem[]): RoomState {
   return {
@@ -115,6 +121,8 @@ export function emptyRoomState(meetingId: string, mode: 'meeting' | 'broadcast',
     agenda,
     currentItem: 0,
     decisions: new Map(),
+    recording: null,
+    captions: [],
   };
 }
 
@@ -337,6 +345,17 @@ export function applyEvent(state: RoomState, stamped: StampedEvent): void {
       break;
     case 'decision.recorded':
       state.decisions.set(e.itemIndex, [...(state.decisions.get(e.itemIndex) ?? []), e.text]);
+      break;
+    case 'recording.started':
+      state.recording = { since: at };
+      break;
+    case 'recording.stopped':
+    case 'recording.failed':
+      state.recording = null;
+      break;
+    case 'caption.posted':
+      state.captions.push({ seq: stamped.seq, at, text: e.text });
+      if (state.captions.length > CAPTIONS_SHOWN) state.captions.shift();
       break;
   }
 }

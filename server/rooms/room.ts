@@ -1,8 +1,13 @@
-import type { Sql } from '../../db/connection.ts';
-import type { ClientMessage, RoomEvent, RoomSelf, ServerMessage, StampedEvent } from '../protocol/room-messages.ts';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Queries, Sql } from '../../db/connection.ts';
+import { retryWhileUnavailable } from '../../db/retry.ts';
+import type { MediaWorkerPool } from '../../media/worker-pool.ts';
+import { RoomMedia } from '../media-signaling/room-media.ts';
+import { RoomRecording } from '../media-signaling/room-recording.ts';
+import type { RoomCommand, RoomEvent, RoomSelf, ServerMessage, StampedEvent } from '../protocol/room-messages.ts';
 import { closeCodes } from '../protocol/room-messages.ts';
 import type { RoomBus } from './bus.ts';
-import { decide, RoomError } from './commands.ts';
+import { captionLine, decide, requireCaptioner, RoomError } from './commands.ts';
 import { appendEvents, lockRoomLog, openRoomLog, readEvents } from './event-log.ts';
 import type { Peer } from './peer.ts';
 import { applyEvent, emptyRoomState, type AgendaItem, type RoomState } from './room-state.ts';
@@ -22,6 +27,11 @@ export interface RoomDeps {
   bus: RoomBus;
   /** True when no other process can hold sockets of this room: presence left over in the log is stale. */
   soleProcess: boolean;
+  /** The media workers, when this server runs video. */
+  media?: MediaWorkerPool | null;
+  /** Where recordings go; without it the chair cannot record. */
+  recordingsDir?: string | undefined;
+  log?: FastifyBaseLogger | undefined;
 }
 
 // Recent events kept in memory, so a reconnecting client resumes without a database read.
@@ -44,6 +54,8 @@ export class Room {
   private viewersTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly unflushed = new Set<Peer>();
+  /** The room's live video, when the server runs it. */
+  media: RoomMedia | null = null;
 
   private constructor(
     private readonly deps: RoomDeps,
@@ -59,7 +71,25 @@ export class Room {
     room.unsubscribe = await deps.bus.subscribe(meeting.id, (events) => void room.run(async () => room.ingest(events)));
     for (const event of await readEvents(deps.sql, meeting.id, 0)) room.apply(event);
     if (deps.soleProcess) await room.run(() => room.closeStalePresence());
+    if (deps.media) room.media = room.openMedia(deps.media);
     return room;
+  }
+
+  private openMedia(pool: MediaWorkerPool): RoomMedia {
+    const media = new RoomMedia({ pool, meetingId: this.meeting.id, state: this.state });
+    const directory = this.deps.recordingsDir;
+    if (directory) {
+      media.recording = new RoomRecording({
+        sql: this.deps.sql,
+        meetingId: this.meeting.id,
+        directory,
+        state: this.state,
+        media,
+        record: (actorId, events) => this.recordEvents(actorId, events),
+        log: this.deps.log,
+      });
+    }
+    return media;
   }
 
   get peerCount(): number {
@@ -105,6 +135,7 @@ export class Room {
   }
 
   leave(peer: Peer): Promise<void> {
+    this.media?.leave(peer);
     return this.run(async () => {
       if (!this.peers.delete(peer)) return;
       if (peer.self.userId && peer.self.canParticipate && !this.closed) {
@@ -115,9 +146,10 @@ export class Room {
   }
 
   /** A participant's message: decided against the latest state under the log's lock, stored, then sent. */
-  command(peer: Peer, message: ClientMessage): Promise<number | null> {
+  command(peer: Peer, message: RoomCommand): Promise<number | null> {
+    if (message.type === 'caption.send' && !message.final) return this.relayCaption(peer.self, message.text);
     return this.run(async () => {
-      const stamped = await this.deps.sql.begin(async (tx) => {
+      const stamped = await this.store(async (tx) => {
         const { lastSeq, meetingState } = await lockRoomLog(tx, this.meeting.id);
         if (meetingState === 'ended' || meetingState === 'cancelled') throw new RoomError('meeting_closed', 'This meeting is over');
         if (lastSeq > this.state.seq) this.ingest(await readEvents(tx, this.meeting.id, this.state.seq));
@@ -129,7 +161,23 @@ export class Room {
     });
   }
 
-  private decide(self: RoomSelf, message: ClientMessage): RoomEvent[] {
+  /**
+   * A caption line still being typed: to every socket here in the next window, never stored (only
+   * the finished line enters the log). Like media notices, it stays on this process.
+   */
+  private async relayCaption(self: RoomSelf, text: string): Promise<null> {
+    requireCaptioner(self);
+    if (this.closed) return null;
+    const frame = JSON.stringify({ type: 'caption.interim', text: captionLine(text) } satisfies ServerMessage);
+    for (const peer of this.peers) {
+      peer.enqueue(frame);
+      this.unflushed.add(peer);
+    }
+    this.scheduleFlush();
+    return null;
+  }
+
+  private decide(self: RoomSelf, message: RoomCommand): RoomEvent[] {
     if (message.type === 'presence.checkIn') {
       if (!self.userId || !self.canParticipate) throw new RoomError('forbidden', 'Sign in to check in');
       if (message.code !== this.checkInCode) throw new RoomError('invalid_code', 'This check-in code is not for this meeting');
@@ -138,14 +186,27 @@ export class Room {
     return decide(this.state, self, message, Date.now());
   }
 
+  /** Events the server records on its own (a recording that started or failed), in turn with everything else. */
+  recordEvents(actorId: string | null, events: RoomEvent[]): Promise<void> {
+    return this.run(() => this.record(actorId, events));
+  }
+
   /** Events the server itself records (presence): stored, then sent, like any other. */
   private async record(actorId: string | null, events: RoomEvent[]): Promise<void> {
-    const stamped = await this.deps.sql.begin(async (tx) => {
+    const stamped = await this.store(async (tx) => {
       const { lastSeq } = await lockRoomLog(tx, this.meeting.id);
       if (lastSeq > this.state.seq) this.ingest(await readEvents(tx, this.meeting.id, this.state.seq));
       return appendEvents(tx, this.meeting.id, lastSeq, actorId, events);
     });
     this.publish(stamped);
+  }
+
+  /**
+   * One transaction on the room's log. Through a database outage it is retried until the database
+   * answers, so the room waits instead of refusing, and only what was stored is acknowledged.
+   */
+  private store(work: (tx: Queries) => Promise<StampedEvent[]>): Promise<StampedEvent[]> {
+    return retryWhileUnavailable(() => this.deps.sql.begin(work));
   }
 
   private publish(stamped: StampedEvent[]): void {
@@ -168,6 +229,7 @@ export class Room {
       if (stamped.seq !== this.state.seq + 1) continue;
       this.apply(stamped);
       this.fanout(stamped);
+      this.media?.onEvent(stamped);
     }
   }
 
@@ -202,7 +264,7 @@ export class Room {
     this.scheduleFlush();
     const e = stamped.event;
     if (e.type === 'participant.removed') {
-      for (const peer of this.peers) if (peer.self.userId === e.userId) peer.close(closeCodes.removed, `Removed from the meeting: ${e.reason}`.slice(0, 120));
+      for (const peer of this.peers) if (peer.self.userId === e.userId) peer.close(closeCodes.removed, `Removed from the meeting: ${e.reason}`);
     }
   }
 
@@ -256,6 +318,7 @@ export class Room {
       this.peers.clear();
     });
     clearTimeout(this.viewersTimer);
+    await this.media?.close();
     await this.unsubscribe();
   }
 }

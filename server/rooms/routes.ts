@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Sql } from '../../db/connection.ts';
 import { actorInSpace } from '../permissions/actor.ts';
 import { can, canView } from '../permissions/permissions.ts';
-import { closeCodes, type RoomSelf } from '../protocol/room-messages.ts';
+import { closeCodes, isMediaMessage, type RoomSelf } from '../protocol/room-messages.ts';
 import { RoomError } from './commands.ts';
 import { parseClientMessage } from './parse-message.ts';
 import { Peer } from './peer.ts';
@@ -61,6 +61,7 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
           canModerate: can(actor, 'room.moderate', space),
           canChair: can(actor, 'room.chair', space),
           canCountHall: can(actor, 'poll.addHallVotes', space),
+          canCaption: can(actor, 'room.caption', space),
         };
         room = await rooms.get(meeting);
         if (socket.readyState !== socket.OPEN) return;
@@ -75,7 +76,8 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
         void ready.then(async () => {
           if (!peer || !room) return;
           const parsed = parseClientMessage(data, isBinary);
-          const overRate = !peer.takeToken();
+          const media = parsed.ok && isMediaMessage(parsed.message);
+          const overRate = !(media ? peer.takeMediaToken() : peer.takeToken());
           if (!parsed.ok || overRate) {
             const requestId = parsed.ok ? (parsed.message.requestId ?? null) : parsed.requestId;
             peer.sendMessage(
@@ -88,7 +90,14 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
           }
           const requestId = parsed.message.requestId ?? null;
           try {
-            const seq = await room.command(peer, parsed.message);
+            const message = parsed.message;
+            if (isMediaMessage(message)) {
+              if (!room.media) throw new RoomError('media_unavailable', 'This server does not run video');
+              const data = await room.media.handle(peer, message);
+              if (requestId) peer.sendMessage(data ? { type: 'reply', requestId, data } : { type: 'ack', requestId, seq: null });
+              return;
+            }
+            const seq = await room.command(peer, message);
             if (requestId) peer.sendMessage({ type: 'ack', requestId, seq });
           } catch (error) {
             if (error instanceof RoomError) {
@@ -98,6 +107,10 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
             request.log.error({ err: error }, 'room message failed');
             peer.sendMessage({ type: 'error', requestId, code: 'server_error', message: 'Something went wrong on the server; try again' });
           }
+        }).catch((error: unknown) => {
+          // Whatever a frame makes fail, it fails for that frame only, never for the process.
+          request.log.error({ err: error }, 'room frame failed');
+          peer?.sendMessage({ type: 'error', requestId: null, code: 'server_error', message: 'Something went wrong on the server; try again' });
         });
       });
 

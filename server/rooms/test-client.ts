@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { ClientMessage, ServerMessage } from '../protocol/room-messages.ts';
+import type { ClientMessage, MediaReplies, ServerMessage } from '../protocol/room-messages.ts';
 
 type Sendable = ClientMessage extends infer M ? (M extends { type: string } ? Omit<M, 'requestId'> : never) : never;
 
@@ -59,13 +59,24 @@ export class RoomTestClient {
 
   /** Sends a message and resolves with its answer: an ack or an error. */
   async request(message: Sendable): Promise<Extract<ServerMessage, { type: 'ack' | 'error' }>> {
+    return (await this.answerTo(message)) as Extract<ServerMessage, { type: 'ack' | 'error' }>;
+  }
+
+  /** A media request: its answer, which may also be a reply with data. */
+  answerTo(message: Sendable): Promise<Extract<ServerMessage, { type: 'ack' | 'reply' | 'error' }>> {
     this.nextRequest += 1;
     const requestId = `r${this.nextRequest}`;
     this.socket.send(JSON.stringify({ ...message, requestId }));
-    return (await this.waitFor((m) => (m.type === 'ack' || m.type === 'error') && m.requestId === requestId)) as Extract<
-      ServerMessage,
-      { type: 'ack' | 'error' }
+    return this.waitFor((m) => (m.type === 'ack' || m.type === 'reply' || m.type === 'error') && m.requestId === requestId) as Promise<
+      Extract<ServerMessage, { type: 'ack' | 'reply' | 'error' }>
     >;
+  }
+
+  /** A media request whose reply carries data: the data, or a thrown error. */
+  async ask<K extends keyof MediaReplies>(message: Extract<Sendable, { type: K }>): Promise<MediaReplies[K]> {
+    const answer = await this.answerTo(message);
+    if (answer.type !== 'reply') throw new Error(`${JSON.stringify(message).slice(0, 80)}: ${JSON.stringify(answer)}`);
+    return answer.data as MediaReplies[K];
   }
 
   sendRaw(data: string | Buffer): void {

@@ -110,6 +110,8 @@ export function snapshotFor(state: RoomState, viewer: RoomSelf, viewers: number,
     polls: [...state.polls.values()].map((p) => pollView(p, viewer)),
     agenda: state.agenda.map((item, index) => ({ index, ...item, decisions: state.decisions.get(index) ?? [] })),
     currentItem: state.currentItem,
+    recording: state.recording,
+    captions: state.captions.map((line) => ({ ...line })),
   };
 }
 

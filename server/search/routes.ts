@@ -4,7 +4,7 @@ import { actorsBySpace } from '../permissions/actor.ts';
 import { can, type SpaceKind, type Visibility } from '../permissions/permissions.ts';
 
 const Result = Type.Object({
-  type: Type.Enum(['space', 'thread', 'post', 'meeting']),
+  type: Type.Enum(['space', 'thread', 'post', 'meeting', 'minutes']),
   id: Type.String(),
   title: Type.String(),
   snippet: Type.String(),
@@ -13,7 +13,7 @@ const Result = Type.Object({
 });
 
 interface ResultRow {
-  type: 'space' | 'thread' | 'post' | 'meeting';
+  type: 'space' | 'thread' | 'post' | 'meeting' | 'minutes';
   id: string;
   spaceId: string;
   kind: SpaceKind;
@@ -28,6 +28,7 @@ function urlOf(row: ResultRow): string {
   if (row.type === 'space') return `/spaces/${row.spaceSlug}`;
   if (row.type === 'thread') return `/threads/${row.id}`;
   if (row.type === 'post') return `/threads/${row.threadId}#post-${row.id}`;
+  if (row.type === 'minutes') return `/meetings/${row.id}/minutes`;
   return `/meetings/${row.id}`;
 }
 
@@ -68,12 +69,18 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
           select 'post', p.id, t.space_id, t.id, t.title, p.body_markdown, ts_rank(p.search, q.query)
           from posts p join threads t on t.id = p.thread_id, q where p.search @@ q.query and p.hidden_at is null
           union all
-          select 'meeting', m.id, m.space_id, null, m.title->>${lang}, m.description->>${lang}, ts_rank(v.search, q.query)
+          -- A meeting stores only the languages it was written in (server/meetings/localized.ts): a missing one reads as Finnish.
+          select 'meeting', m.id, m.space_id, null, coalesce(m.title->>${lang}, m.title->>'fi'), coalesce(m.description->>${lang}, m.description->>'fi', ''), ts_rank(v.search, q.query)
           from meetings m
-          cross join lateral (select to_tsvector('finnish', (m.title->>'fi') || ' ' || (m.description->>'fi'))
-                                  || to_tsvector('swedish', (m.title->>'sv') || ' ' || (m.description->>'sv'))
-                                  || to_tsvector('english', (m.title->>'en') || ' ' || (m.description->>'en')) as search) v, q
+          cross join lateral (select to_tsvector('finnish', concat_ws(' ', m.title->>'fi', m.description->>'fi'))
+                                  || to_tsvector('swedish', concat_ws(' ', coalesce(m.title->>'sv', m.title->>'fi'), coalesce(m.description->>'sv', m.description->>'fi')))
+                                  || to_tsvector('english', concat_ws(' ', coalesce(m.title->>'en', m.title->>'fi'), coalesce(m.description->>'en', m.description->>'fi'))) as search) v, q
           where v.search @@ q.query and m.state <> 'cancelled'
+          union all
+          -- Published minutes: the latest version of each meeting's.
+          select 'minutes', v.meeting_id, m.space_id, null, v.title, v.markdown, ts_rank(v.search, q.query)
+          from minutes_versions v join meetings m on m.id = v.meeting_id, q
+          where v.search @@ q.query and v.version = (select max(version) from minutes_versions l where l.meeting_id = v.meeting_id)
         ),
         top as (select * from hits order by rank desc limit ${CANDIDATES})
         select top.type, top.id, top."spaceId", top."threadId", top.title, s.slug as "spaceSlug", s.kind, s.visibility,

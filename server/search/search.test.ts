@@ -43,6 +43,21 @@ describe('search', () => {
     expect(meeting?.url).toMatch(/^\/meetings\/[0-9a-f-]{36}$/);
   });
 
+  it('finds a meeting written in Finnish only, in every language, with the Finnish title', async () => {
+    const chair = await signIn(t.app, 'puheenjohtaja@pihlajalahti.example', DEMO_PASSWORD);
+    const startsAt = new Date(Date.now() + 86_400_000);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/spaces/ymparistofoorumi/meetings',
+      headers: { cookie: chair },
+      payload: { title: { fi: 'Kielokujan kevätsiivous' }, description: { fi: 'Haravat jaetaan kujan päässä.' }, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), mode: 'meeting', place: 'online' },
+    });
+    expect(created.statusCode).toBe(201);
+    for (const lang of ['fi', 'sv', 'en']) {
+      expect((await search('haravat', undefined, lang)).filter((r) => r.type === 'meeting').map((r) => r.title)).toEqual(['Kielokujan kevätsiivous']);
+    }
+  });
+
   it('never shows what the reader may not see', async () => {
     expect(await search('pysäköintimaksu', resident)).toEqual([]);
     expect(await search('pysäköintimaksu')).toEqual([]);

@@ -48,6 +48,13 @@ describe('post Markdown', () => {
     expect(activeParts('<a href="javascript:x" onclick="y">z</a><script></script>')).toEqual(['a[href=javascript:x]', 'a[onclick]', '<script>']);
   });
 
+  it('keeps a table column’s alignment as a class, never as a style attribute the CSP would refuse', () => {
+    const html = renderMarkdown('| a | b | c |\n|:-|:-:|--:|\n| 1 | 2 | 3 |');
+    expect(html).toContain('<th class="align-left">a</th>\n<th class="align-center">b</th>\n<th class="align-right">c</th>');
+    expect(html).toContain('<td class="align-center">2</td>');
+    expect(html).not.toContain('style');
+  });
+
   it('shows raw HTML as text rather than dropping what the writer typed', () => {
     expect(renderMarkdown('a <b>b</b>')).toBe('<p>a &lt;b&gt;b&lt;/b&gt;</p>\n');
   });

@@ -1,10 +1,11 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
-import { conflict, forbidden, unauthorized } from '../errors.ts';
+import { conflict, forbidden, HttpError, unauthorized } from '../errors.ts';
 import { viewableSpaceIds } from '../permissions/actor.ts';
 import { can, type Actor, type SpaceKind, type Visibility } from '../permissions/permissions.ts';
 import { ErrorReply, IdParams, Person, SlugParams } from '../schemas.ts';
 import { spaceForAction } from '../spaces/space-store.ts';
+import { isStorableDate } from '../validation.ts';
 import { renderMarkdown } from './markdown.ts';
 import { loadPosts, Post, reactionKinds } from './post-view.ts';
 import { activeMute, postForAction, threadForAction, type ThreadRow } from './thread-store.ts';
@@ -24,7 +25,7 @@ const Title = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 const Body = Type.String({ minLength: 1, maxLength: 50_000, pattern: '\\S' });
 const PageSize = Type.Integer({ minimum: 1, maximum: 100, default: 50 });
 // Keyset cursors: the last item's position, so a page is an index range however deep it is.
-const ThreadCursor = Type.String({ pattern: '^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z_[0-9a-f-]{36}$' });
+const ThreadCursor = Type.String({ pattern: '^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
 
 export function threadView(thread: ThreadRow) {
   return {
@@ -75,9 +76,12 @@ export const spaceThreadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async 
       const { space } = await spaceForAction(sql, request.user, request.params.slug, 'space.view');
       const { before, limit } = request.query;
       const [beforeTime, beforeId] = before ? before.split('_') : [];
+      // The pattern admits text no date is made of (month 13, "T::Z", year 0): such a cursor is bad input, not a database error.
+      const beforeDate = beforeTime === undefined ? null : new Date(beforeTime);
+      if (beforeDate && !isStorableDate(beforeDate)) throw new HttpError(400, 'querystring/before is not a cursor this server gave out', 'invalid_input');
       const rows = await sql<ThreadRow[]>`${threadSelect(sql)}
         where t.space_id = ${space.id}
-        ${before ? sql`and (t.last_post_at, t.id) < (${beforeTime!}::timestamptz, ${beforeId!}::uuid)` : sql``}
+        ${beforeDate ? sql`and (t.last_post_at, t.id) < (${beforeDate}, ${beforeId!}::uuid)` : sql``}
         order by t.last_post_at desc, t.id desc limit ${limit + 1}`;
       const page = rows.slice(0, limit);
       const last = page.at(-1);
