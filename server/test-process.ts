@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { DatabaseOptions } from '../db/connection.ts';
-import { DEMO_PASSWORD } from '../db/demo-town.ts';
+import { DEMO_PASSWORD, demoAccounts } from '../db/demo-town.ts';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -13,7 +13,8 @@ export interface ServerProcess {
 
 /** The production entry point (`server/main.ts`) in a process of its own, on a free port. */
 export async function startServerProcess(database: DatabaseOptions, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG: '0', AUKIO_DEMO: '1', ...env };
+  // Without video unless a test asks: parallel test processes would compete for the media ports.
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG: '0', AUKIO_DEMO: '1', MEDIA_WORKERS: '0', ...env };
   if (database.url) childEnv.DATABASE_URL = database.url;
   else childEnv.DATA_DIR = database.dataDir;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -21,11 +22,11 @@ export async function startServerProcess(database: DatabaseOptions, env: NodeJS.
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
     const check = () => {
       const match = /running at (http:\/\/\S+)/.exec(output);
-      // The demo accounts are printed last, once the server listens.
-      if (match && (env.AUKIO_DEMO === '0' || output.includes('pihlajalahti-demo'))) {
+      // The demo accounts are printed last, once the server listens, one line each: wait for the last.
+      if (match && (env.AUKIO_DEMO === '0' || output.includes(demoAccounts.at(-1)!.email))) {
         clearTimeout(timer);
         resolve(match[1]!);
       }
@@ -53,7 +54,9 @@ export async function signInOverHttp(url: string, who: string): Promise<string> 
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: `${who}@pihlajalahti.example`, password: DEMO_PASSWORD }),
   });
-  return response.headers.getSetCookie()[0]!.split(';')[0]!;
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('aukio_session='));
+  if (!cookie) throw new Error(`signing in ${who} gave ${response.status} and no session cookie: ${await response.text()}`);
+  return cookie.split(';')[0]!;
 }
 
 /** The id of the upcoming meeting of a demo space. */
