@@ -12,6 +12,7 @@ import type { MediaNotice, ServerMessage } from '../server/protocol/room-message
 import { RoomTestClient } from '../server/rooms/test-client.ts';
 import { signIn } from '../server/test-app.ts';
 import { openBrowser, type Browser } from './support/browser.ts';
+import { keepsReceiving, mediaStatus, recordPeerConnections, stopsReceiving } from './support/media-stats.ts';
 import { expectAccessible } from './support/town-fixture.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -48,24 +49,11 @@ async function cookieOf(who: string): Promise<string> {
   return cookie;
 }
 
-/**
- * A browser whose pages remember every RTCPeerConnection they open, so the test can read what
- * was received (getStats) without any hook in the app. Signed in as `who`, or a guest.
- */
+/** A browser of its own whose pages' received media the test can read. Signed in as `who`, or a guest. */
 async function openPerson(who: string | null): Promise<BrowserContext> {
   const browser = await openBrowser();
   browsers.push(browser);
-  await browser.context.addInitScript(() => {
-    const connections: RTCPeerConnection[] = [];
-    (window as unknown as { aukioPeerConnections: RTCPeerConnection[] }).aukioPeerConnections = connections;
-    const Native = window.RTCPeerConnection;
-    window.RTCPeerConnection = class extends Native {
-      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-        super(...args);
-        connections.push(this);
-      }
-    };
-  });
+  await recordPeerConnections(browser.context);
   if (who) {
     const [name, value] = (await cookieOf(who)).split('=') as [string, string];
     await browser.context.addCookies([{ name, value, url }]);
@@ -77,41 +65,6 @@ async function openRoom(context: BrowserContext, slug: string): Promise<Page> {
   const page = context.pages().find((p) => p.url() === 'about:blank') ?? (await context.newPage());
   await page.goto(`${url}/meetings/${meetings[slug]}/room`);
   return page;
-}
-
-type Measure = 'frames' | 'audioPackets' | 'audioEnergy';
-
-/**
- * What a page has received so far, per incoming stream: decoded video frames (the probator
- * receiver left out), audio packets or audio energy. Per stream, because the stats of a closed
- * stream vanish and would make a total go down.
- */
-function received(page: Page, what: Measure): Promise<Record<string, number>> {
-  return page.evaluate(async (what) => {
-    const counts: Record<string, number> = {};
-    for (const pc of (window as unknown as { aukioPeerConnections: RTCPeerConnection[] }).aukioPeerConnections) {
-      if (pc.connectionState === 'closed') continue;
-      (await pc.getStats()).forEach((stat: Record<string, unknown>) => {
-        if (stat.type !== 'inbound-rtp' || stat.mid === 'probator' || stat.trackIdentifier === 'probator') return;
-        if (what === 'frames' && stat.kind === 'video') counts[String(stat.id)] = Number(stat.framesDecoded ?? 0);
-        if (what === 'audioPackets' && stat.kind === 'audio') counts[String(stat.id)] = Number(stat.packetsReceived ?? 0);
-        if (what === 'audioEnergy' && stat.kind === 'audio') counts[String(stat.id)] = Number(stat.totalAudioEnergy ?? 0);
-      });
-    }
-    return counts;
-  }, what);
-}
-
-/** How much the stream that grew most has grown since `before`. */
-async function growth(page: Page, what: Measure, before: Record<string, number>): Promise<number> {
-  const now = await received(page, what);
-  return Math.max(0, ...Object.entries(now).map(([id, count]) => count - (before[id] ?? 0)));
-}
-
-/** Waits until a stream of `what` on `page` grows by more than `by`: it keeps being received and decoded. */
-async function keepsReceiving(page: Page, what: Measure, by: number, timeout = 30_000): Promise<void> {
-  const before = await received(page, what);
-  await expect.poll(() => growth(page, what, before), { timeout, interval: 250 }).toBeGreaterThan(by);
 }
 
 /** A socket of the chair or a moderator, acting in the room and hearing its media notices. */
@@ -132,8 +85,6 @@ const producerNotice =
 /** The first message after the first `from` received that passes `test`. */
 const noticeAfter = (socket: RoomTestClient, from: number, test: (m: ServerMessage) => boolean) =>
   socket.waitFor((m) => socket.received.indexOf(m) >= from && test(m), 30_000);
-
-const mediaStatus = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text }).first().waitFor({ timeout: 30_000 });
 
 describe('live video in the meeting room', () => {
   it('a meeting: the floor holder publishes, two others see and hear them, the floor and a mute end it, a dead worker is survived', async () => {
@@ -168,11 +119,7 @@ describe('live video in the meeting room', () => {
     from = moderator.received.length;
     expect(await moderator.request({ type: 'participant.mute', userId: ids.asukas!, minutes: 5, reason: 'Taustamelu' })).toMatchObject({ type: 'ack' });
     await noticeAfter(moderator, from, producerNotice('media.producerClosed', ids.asukas!, 'audio'));
-    await expect.poll(async () => {
-      const before = await received(viewers[0]!, 'audioPackets');
-      await viewers[0]!.waitForTimeout(1000);
-      return growth(viewers[0]!, 'audioPackets', before);
-    }, { timeout: 15_000 }).toBe(0);
+    await stopsReceiving(viewers[0]!, 'audioPackets');
 
     // Unmuted and live again; then the worker under the room dies. Nobody reloads.
     expect(await moderator.request({ type: 'participant.unmute', userId: ids.asukas! })).toMatchObject({ type: 'ack' });

@@ -19,6 +19,7 @@ import { sessionCookie } from './auth/session-cookie.ts';
 import type { AppConfig } from './config.ts';
 import { installErrorHandling, notFound } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
+import { publicPageStyles } from './documents/public-page.ts';
 import { juryRoutes, statementRoutes } from './jury/routes.ts';
 import { meetingRoutes, spaceMeetingRoutes } from './meetings/routes.ts';
 import { minutesRoutes } from './minutes/routes.ts';
@@ -121,6 +122,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(roomRoutes, { sql, rooms, publicUrl: config.publicUrl });
   await app.register(collabRoutes, { sql, publicUrl: config.publicUrl });
   await app.register(minutesPlugin, { sql });
+  await app.register(publicPageStyles);
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit });

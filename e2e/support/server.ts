@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase } from '../../db/test-database.ts';
+import { freeMediaPorts } from '../../media/testing/ports.ts';
+import { ensureWorkerForTests } from '../../media/testing/worker.ts';
 import { buildApp } from '../../server/app.ts';
 import { testConfig } from '../../server/config.ts';
 
@@ -17,11 +19,13 @@ export interface RunningTown {
 // A client built elsewhere (`vite build --outDir …`), so parallel work need not share dist/.
 export const clientDir = process.env.AUKIO_E2E_CLIENT_DIR || join(root, 'dist/client');
 
-/** A fresh demo town served with the built client on a real port. */
-export async function startDemoTown(): Promise<RunningTown> {
+/** A fresh demo town served with the built client on a real port; with live video on `mediaWorkers` workers. */
+export async function startDemoTown({ mediaWorkers = 0 }: { mediaWorkers?: number } = {}): Promise<RunningTown> {
   await mkdir(artifactsDir, { recursive: true });
+  if (mediaWorkers > 0) await ensureWorkerForTests();
+  const media = mediaWorkers > 0 ? { workers: mediaWorkers, mediaPort: await freeMediaPorts(mediaWorkers) } : undefined;
   const database = await createTestDatabase();
-  const app = await buildApp(testConfig({ database: database.options, demo: true, clientDir }));
+  const app = await buildApp(testConfig({ database: database.options, demo: true, clientDir, media }));
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

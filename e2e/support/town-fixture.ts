@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/demo-town.ts';
+import { WORKER_SETUP_TIMEOUT_MS } from '../../media/testing/worker.ts';
 import { seriousAccessibilityViolations } from './axe.ts';
 import { openBrowser, viewports, type Browser } from './browser.ts';
 import { artifactsDir, startDemoTown, type RunningTown } from './server.ts';
@@ -10,12 +11,12 @@ import { artifactsDir, startDemoTown, type RunningTown } from './server.ts';
  * A fresh demo town for one test file, and the people who visit it, each in a browser of their
  * own. Registers the file's beforeAll/afterAll hooks.
  */
-export function demoTownForThisFile() {
+export function demoTownForThisFile(options: { mediaWorkers?: number } = {}) {
   let town: RunningTown | undefined;
   const browsers: Browser[] = [];
   beforeAll(async () => {
-    town = await startDemoTown();
-  });
+    town = await startDemoTown(options);
+  }, WORKER_SETUP_TIMEOUT_MS);
   afterAll(async () => {
     for (const browser of browsers) await browser.close();
     await town?.close();
@@ -32,9 +33,13 @@ export function demoTownForThisFile() {
       return running().app;
     },
     async newPerson(viewport: { width: number; height: number } = viewports.laptop): Promise<Page> {
+      return (await this.newBrowser(viewport)).page;
+    },
+    /** A person's own browser, with what its CSP refused; closed with the town. */
+    async newBrowser(viewport: { width: number; height: number } = viewports.laptop): Promise<Browser> {
       const browser = await openBrowser(viewport);
       browsers.push(browser);
-      return browser.page;
+      return browser;
     },
     async signIn(page: Page, email: string, displayName: string): Promise<void> {
       await page.goto(`${running().url}/signin`);

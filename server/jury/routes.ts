@@ -21,7 +21,7 @@ import { ErrorReply, SlugParams } from '../schemas.ts';
 import { findSpaceBySlug, spaceForAction } from '../spaces/space-store.ts';
 import { currentRecommendations, RECOMMENDATION_ID_PATTERN } from './recommendations.ts';
 import { jurorCount, putSignOff, signOffsOf, stances, tallyOf, withdrawSignOff } from './sign-offs.ts';
-import { escapeHtml } from '../documents/render.ts';
+import { PageLangQuery, publicDocumentPage, type PageLang } from '../documents/public-page.ts';
 import { freezeStatement, statementColumns, type StatementRow } from './statement.ts';
 
 const Slug = SlugParams.properties.slug;
@@ -253,7 +253,10 @@ export const statementRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (a
         tags: ['jury'],
         description: 'A frozen statement: `<id>` (JSON record with html and markdown), `<id>.html`, `<id>.md`, `<id>.json` (open data), or `?format=`.',
         params: Type.Object({ ref: Type.String({ maxLength: 60 }) }),
-        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('md'), Type.Literal('json')])) }),
+        querystring: Type.Object({
+          format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('md'), Type.Literal('json')])),
+          lang: PageLangQuery.properties.lang,
+        }),
       },
     },
     async (request, reply) => {
@@ -262,15 +265,15 @@ export const statementRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (a
       const [row] = await sql<StatementRow[]>`select ${sql.unsafe(statementColumns)} from jury_statements where id = ${match[1]!.toLowerCase()}`;
       if (!row) throw notFound('Statement');
       const format: Format = (match[2] as Format | undefined) ?? request.query.format ?? 'api';
-      return sendStatement(reply.header('cache-control', IMMUTABLE), row, format);
+      return sendStatement(reply.header('cache-control', IMMUTABLE), row, format, request.query.lang ?? 'fi');
     },
   );
 };
 
-function sendStatement(reply: FastifyReply, row: StatementRow, format: Format) {
+function sendStatement(reply: FastifyReply, row: StatementRow, format: Format, lang: PageLang) {
   switch (format) {
     case 'html':
-      return reply.type('text/html; charset=utf-8').send(htmlPage(row));
+      return reply.type('text/html; charset=utf-8').send(publicDocumentPage({ lang, bodyLang: 'fi', title: row.title, bodyHtml: row.html, url: statementUrl(row.id) }));
     case 'md':
       return reply.type('text/markdown; charset=utf-8').send(row.markdown);
     case 'json':
@@ -278,16 +281,4 @@ function sendStatement(reply: FastifyReply, row: StatementRow, format: Format) {
     case 'api':
       return reply.type('application/json; charset=utf-8').send(detail(row));
   }
-}
-
-/** A standalone page: the stored (sanitized) fragment, no script, no inline style. */
-function htmlPage(row: StatementRow): string {
-  return [
-    '<!doctype html>',
-    '<html lang="fi">',
-    `<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(row.title)}</title>`,
-    `<link rel="alternate" type="text/markdown" href="${statementUrl(row.id)}.md"><link rel="alternate" type="application/json" href="${statementUrl(row.id)}.json"></head>`,
-    `<body>\n${row.html}\n</body>`,
-    '</html>',
-  ].join('\n');
 }

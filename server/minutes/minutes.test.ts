@@ -267,6 +267,15 @@ describe('published minutes', () => {
     expect(page.body).toContain('<h2>Läsnä</h2>');
     expect(page.body).toContain('<h3>Paikan päällä (1)</h3>');
     expect(page.body).not.toMatch(/<script|style=/);
+    // In Swedish the page's own words are Swedish; the minutes keep the language they were written in.
+    const swedish = await get(`${base}.html?lang=sv`);
+    expect(swedish.body).toMatch(/^<!doctype html>\n<html lang="sv">/);
+    expect(swedish.body).toContain('<title>Pöytäkirja: Rantapuiston kunnostus (version 1)</title>');
+    expect(swedish.body).toContain('<main lang="fi">\n<article class="minutes">');
+    expect(swedish.body).toContain('<nav aria-label="Andra format">');
+    expect(swedish.body).toContain('>JSON (öppna data)</a>');
+    expect(swedish.body).toContain('>Alla versioner och ändringar</a>');
+    expect((await get(`${base}.html?lang=de`)).statusCode).toBe(400);
 
     const markdown = await get(`${base}.md`);
     expect(markdown.headers['content-type']).toBe('text/markdown; charset=utf-8');

@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { Sql } from '../../db/connection.ts';
+import { PageLangQuery, type PageLang } from '../documents/public-page.ts';
 import { jsonToHtml } from '../documents/render.ts';
 import { notFound } from '../errors.ts';
 import { visibleMeeting } from '../meetings/access.ts';
@@ -49,8 +50,9 @@ export const minutesVersionRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = asy
     {
       schema: {
         tags: ['minutes'],
-        description: 'A published version: `<n>` (JSON record with html and markdown), `<n>.html` (page), `<n>.md`, `<n>.json` (open data).',
+        description: 'A published version: `<n>` (JSON record with html and markdown), `<n>.html` (page), `<n>.md`, `<n>.json` (open data). `?lang=` sets the language of the page’s own words.',
         params: Type.Object({ meetingId: Uuid, ref: Type.String({ pattern: refPattern.source }) }),
+        querystring: PageLangQuery,
         response: { 200: MinutesVersion, 400: ErrorReply, 404: ErrorReply },
       },
     },
@@ -58,7 +60,7 @@ export const minutesVersionRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = asy
       const [, number, format] = refPattern.exec(request.params.ref)!;
       const { meeting, row } = await versionOf(request.params.meetingId, request.user, Number(number));
       reply.header('cache-control', cacheFor(meeting));
-      if (format) return send(reply, row, format as Format);
+      if (format) return send(reply, row, format as Format, request.query.lang ?? 'fi');
       const bodyHtml = jsonToHtml(row.content.body, { headingOffset: 1 });
       return { ...versionSummary(row), meetingId: row.meetingId, html: row.html, bodyHtml, markdown: row.markdown, content: row.content };
     },
@@ -86,10 +88,10 @@ export const minutesVersionRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = asy
   );
 };
 
-function send(reply: FastifyReply, row: VersionRow, format: Format) {
+function send(reply: FastifyReply, row: VersionRow, format: Format, lang: PageLang) {
   switch (format) {
     case 'html':
-      return reply.type('text/html; charset=utf-8').send(minutesPage(row));
+      return reply.type('text/html; charset=utf-8').send(minutesPage(row, lang));
     case 'md':
       return reply.type('text/markdown; charset=utf-8').send(row.markdown);
     case 'json':

@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs';
 import type { Queries } from '../../db/connection.ts';
+import { publicDocumentPage, type PageLang } from '../documents/public-page.ts';
 import { escapeHtml, escapeMarkdown, fragmentToJson, jsonToHtml, jsonToMarkdown, type DocNode } from '../documents/render.ts';
 import { withFallback, type Localized } from '../meetings/localized.ts';
 import type { MeetingRow } from '../meetings/store.ts';
@@ -107,23 +108,9 @@ export function minutesMarkdown(c: MinutesContent): string {
 }
 
 /** A standalone, accessible page: the stored (sanitized) fragment, no script, no inline style. */
-export function minutesPage(row: VersionRow): string {
+export function minutesPage(row: VersionRow, lang: PageLang): string {
   const url = versionUrl(row.meetingId, row.version);
-  return [
-    '<!doctype html>',
-    '<html lang="fi">',
-    `<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(`${row.title} (versio ${row.version})`)}</title>`,
-    `<link rel="alternate" type="text/markdown" href="${url}.md"><link rel="alternate" type="application/json" href="${url}.json"></head>`,
-    '<body>',
-    `<main>\n${row.html}\n</main>`,
-    '<footer><nav aria-label="Pöytäkirjan muut muodot"><ul>',
-    `<li><a href="${url}.md">Markdown</a></li>`,
-    `<li><a href="${url}.json">JSON (avoin data)</a></li>`,
-    `<li><a href="/meetings/${row.meetingId}/minutes">Kaikki versiot ja muutokset</a></li>`,
-    '</ul></nav></footer>',
-    '</body>',
-    '</html>',
-  ].join('\n');
+  return publicDocumentPage({ lang, bodyLang: 'fi', title: row.title, version: row.version, bodyHtml: row.html, url, versionsPage: `/meetings/${row.meetingId}/minutes` });
 }
 
 /** Polled by every open minutes page: the summaries only, not every version's text. */

@@ -5,10 +5,11 @@ import { signInOverHttp } from '../server/test-process.ts';
 import { demoTownForThisFile, expectAccessible } from './support/town-fixture.ts';
 
 /**
- * The secretary's journey (issue 6): a meeting with attendance, a poll and a speaker queue ends;
+ * Journey 3 of BRIEF.md, the secretary's: a meeting with attendance, a poll and a speaker queue ends;
  * its minutes draft already lists them; the secretary edits and submits; the chair returns it with
  * a comment, then approves and publishes; a visitor without an account reads the published minutes
- * and their JSON; after a correction the visitor sees what changed between the versions.
+ * and their JSON; after a correction the visitor sees what changed between the versions; the
+ * secretary checks the published minutes in Swedish.
  */
 const town = demoTownForThisFile();
 
@@ -118,7 +119,7 @@ describe('minutes from live draft to published record', () => {
     expect(JSON.stringify(json.body)).toContain(decisionNote);
 
     await onMeetingPage.getByRole('link', { name: 'Verkkosivu' }).click();
-    await visitor.waitForURL(`${town.url}/api/minutes/${id}/versions/1.html`);
+    await visitor.waitForURL(`${town.url}/api/minutes/${id}/versions/1.html?lang=fi`);
     await visitor.getByRole('heading', { level: 1, name: 'Pöytäkirja: Rantapuiston kunnostus' }).waitFor();
     expect(await visitor.locator('html').getAttribute('lang')).toBe('fi');
     await expectAccessible(visitor, 'minutes-published-page');
@@ -150,6 +151,22 @@ describe('minutes from live draft to published record', () => {
     expect(await added.count()).toBe(1);
     expect(await added.textContent()).toBe(`Lisätty rivi: - ${correction}`);
     await expectAccessible(visitor, 'minutes-diff');
+
+    // The secretary checks the published minutes in Swedish: the meeting page, then the permanent page.
+    await secretary.goto(`${town.url}/meetings/${id}`);
+    await secretary.getByRole('button', { name: 'Svenska' }).click();
+    const inSwedish = secretary.getByRole('region', { name: 'Protokoll', exact: true });
+    await inSwedish.getByText(/^Version 2, publicerad \d{1,2} [a-zåäö]+\.? \d{4}/).waitFor();
+    await inSwedish.getByText(correction).waitFor();
+    expect(await inSwedish.locator('[lang="fi"]').getByText(correction).count()).toBe(1);
+    await expectAccessible(secretary, 'minutes-published-sv');
+    await inSwedish.getByRole('link', { name: 'Webbsida' }).click();
+    await secretary.waitForURL(`${town.url}/api/minutes/${id}/versions/2.html?lang=sv`);
+    expect(await secretary.locator('html').getAttribute('lang')).toBe('sv');
+    await secretary.getByRole('navigation', { name: 'Andra format' }).getByRole('link', { name: 'JSON (öppna data)' }).waitFor();
+    await secretary.getByRole('link', { name: 'Alla versioner och ändringar' }).waitFor();
+    await secretary.getByText(correction).waitFor();
+    await expectAccessible(secretary, 'minutes-published-page-sv');
     // Three people's browsers and a meeting held in between: longer than one page's journey.
   }, 300_000);
 });
