@@ -78,23 +78,30 @@ async function sendChat(page: Page, text: string): Promise<void> {
   await page.getByRole('region', { name: 'Chat-viestit' }).getByText(text).waitFor();
 }
 
-async function writeNotes(page: Page, text: string): Promise<void> {
+/** Adds a paragraph at the end of the notes, once the page shows the paragraphs `before` it. */
+async function writeNotes(page: Page, before: string[], text: string): Promise<void> {
   await tab(page, 'Muistiinpanot');
-  const startsNewParagraph = (await notesParagraphs(page)).length > 0;
-  await notes(page).click();
+  // Typed before the others' lines arrive, the text would join their paragraph when they merge.
+  await expect.poll(() => notesParagraphs(page)).toEqual(before);
+  const startsNewParagraph = before.length > 0;
   // The click lands mid-text; a sync arriving at that moment may keep the caret there, so the
   // move to the end is checked before typing (else the line would split another's paragraph).
+  // On a busy machine the first click may also come before the editor takes focus: click again.
   await expect
-    .poll(async () => {
-      await page.keyboard.press('Control+End');
-      return caretAtEnd(page);
-    })
+    .poll(
+      async () => {
+        if (!(await notes(page).evaluate((editor) => editor.contains(document.activeElement)))) await notes(page).click();
+        await page.keyboard.press('Control+End');
+        return caretAtEnd(page);
+      },
+      { timeout: 10_000 },
+    )
     .toBe(true);
   if (startsNewParagraph) await page.keyboard.press('Enter');
   await page.keyboard.type(text);
 }
 
-/** Whether the caret is collapsed after the last character of the focused editor. */
+/** Whether the caret is collapsed after the last character of the focused editor (others' carets aside). */
 function caretAtEnd(page: Page): Promise<boolean> {
   return page.evaluate(() => {
     const selection = window.getSelection();
@@ -103,7 +110,10 @@ function caretAtEnd(page: Page): Promise<boolean> {
     const rest = document.createRange();
     rest.setStart(selection.focusNode, selection.focusOffset);
     rest.setEndAfter(editor.lastChild ?? editor);
-    return rest.toString() === '';
+    // Another person's caret may stand at the end too: its name label is not text of the notes.
+    const after = rest.cloneContents();
+    for (const caret of after.querySelectorAll('.collab-caret, [aria-hidden="true"]')) caret.remove();
+    return after.textContent === '';
   });
 }
 
@@ -252,8 +262,8 @@ describe('a server restart during a live meeting', () => {
       await poll(voter.page).getByText('Äänesi laskettiin.').waitFor();
       voter.vote = choice;
     }
-    await writeNotes(saana.page, notesBefore[0]!);
-    await writeNotes(aino.page, notesBefore[1]!);
+    await writeNotes(saana.page, [], notesBefore[0]!);
+    await writeNotes(aino.page, notesBefore.slice(0, 1), notesBefore[1]!);
     // Each page now shows all of it; the notes came to the others through the server, which stores an edit before it passes it on.
     await expectRoomIntact(people, chatBefore, notesBefore);
 
@@ -265,8 +275,9 @@ describe('a server restart during a live meeting', () => {
     // The connections really work: a message and an edit made now reach the others.
     const chatAfterCrash = [...chatBefore, 'Palvelin kävi välillä poissa, jatketaan.'];
     await sendChat(saana.page, chatAfterCrash.at(-1)!);
-    // Typing in the notes right after the crash sometimes lands mid-paragraph (a caret race after
-    // the editor's resync, found here and not yet fixed): the notes are checked intact, not edited.
+    // Typing in the notes right after the crash sometimes lands where the person first clicked,
+    // though the caret was seen at the end (the editor's selection restored after the resync; found
+    // here and not yet fixed): the notes are checked intact, not edited.
     const notesAfterCrash = notesBefore;
     await expectRoomIntact(people, chatAfterCrash, notesAfterCrash);
 
