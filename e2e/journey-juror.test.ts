@@ -4,6 +4,7 @@ import { RoomTestClient } from '../server/rooms/test-client.ts';
 import { signInOverHttp } from '../server/test-process.ts';
 import type { Browser } from './support/browser.ts';
 import { keepsReceiving, mediaStatus, recordPeerConnections } from './support/media-stats.ts';
+import { whenEditable } from './support/editor.ts';
 import { demoTownForThisFile, expectAccessible } from './support/town-fixture.ts';
 
 /**
@@ -89,24 +90,31 @@ describe('a juror in the jury’s private session', () => {
     expect(await chair.request({ type: 'floor.take' })).toMatchObject({ type: 'ack' });
     await mediaStatus(juho.page, 'Katselet suoraa lähetystä');
 
-    // They write a recommendation together: Juho starts it, Kaisa and Ville add to it.
+    // They write a recommendation together.
     const recommendationsUrl = `${town.url}/spaces/${JURY}/recommendations`;
-    for (const { page } of [juho, ...others]) {
-      await page.goto(recommendationsUrl);
-      await page.getByRole('heading', { level: 1, name: 'Suositukset' }).waitFor();
-      await saved(page);
+    // Each opens the draft in a new tab and closes the meeting's.
+    for (const juror of [juho, ...others]) {
+      const meetingTab = juror.page;
+      juror.page = await juror.context.newPage();
+      await meetingTab.close();
+      await juror.page.goto(recommendationsUrl);
+      await juror.page.getByRole('heading', { level: 1, name: 'Suositukset' }).waitFor();
+      await saved(juror.page);
     }
-    await juho.page.getByRole('button', { name: 'Lisää suositus' }).click();
-    await juho.page.getByLabel('Suosituksen 1 otsikko').fill('Pyöräkaistat Koulukadulle');
-    await recommendationText(juho.page).click();
-    await juho.page.keyboard.type('Koulukadulle rakennetaan erotetut pyöräkaistat.');
-    for (const { page } of others) await recommendationText(page).getByText('Koulukadulle rakennetaan erotetut pyöräkaistat.').waitFor();
+    // Kaisa starts the recommendation; Juho adds to it, then Ville.
     const [kaisa, ville] = others.map(({ page }) => page) as [Page, Page];
-    await recommendationText(kaisa).click();
-    await kaisa.keyboard.press('End');
-    await kaisa.keyboard.type(' Työt tehdään kesällä.');
-    await recommendationText(kaisa).getByText(/Työt tehdään kesällä\.$/).waitFor();
-    await recommendationText(ville).click();
+    const first = 'Koulukadulle rakennetaan erotetut pyöräkaistat.';
+    const second = `${first} Työt tehdään kesällä.`;
+    await kaisa.getByRole('button', { name: 'Lisää suositus' }).click();
+    await kaisa.getByLabel('Suosituksen 1 otsikko').fill('Pyöräkaistat Koulukadulle');
+    await (await whenEditable(recommendationText(kaisa))).click();
+    await kaisa.keyboard.type(first);
+    await expect.poll(() => textOf(juho.page), { timeout: 15_000 }).toBe(first);
+    await (await whenEditable(recommendationText(juho.page))).click();
+    await juho.page.keyboard.press('End');
+    await juho.page.keyboard.type(' Työt tehdään kesällä.');
+    await expect.poll(() => textOf(ville), { timeout: 15_000 }).toBe(second);
+    await (await whenEditable(recommendationText(ville))).click();
     await ville.keyboard.press('Home');
     await ville.keyboard.type('Raati suosittaa: ');
     const together = 'Raati suosittaa: Koulukadulle rakennetaan erotetut pyöräkaistat. Työt tehdään kesällä.';

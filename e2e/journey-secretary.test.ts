@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { heldMeeting, holdMeeting } from '../server/minutes/test-helpers.ts';
 import { signInOverHttp } from '../server/test-process.ts';
+import { whenEditable } from './support/editor.ts';
 import { demoTownForThisFile, expectAccessible } from './support/town-fixture.ts';
 
 /**
@@ -32,7 +33,7 @@ const stateLine = (page: Page) => page.getByText(/^Tila: /);
 
 /** Adds a list item after the one that says `after`, as the secretary adding a line to a section. */
 async function addLineAfter(page: Page, after: string, text: string): Promise<void> {
-  const editor = draftEditor(page);
+  const editor = await whenEditable(draftEditor(page));
   const line = editor.getByText(after, { exact: true });
   // Clicked at its right edge, past the text: the caret lands at the end of the line.
   const box = (await line.boundingBox())!;
@@ -41,6 +42,21 @@ async function addLineAfter(page: Page, after: string, text: string): Promise<vo
   await page.keyboard.press('Enter');
   await page.keyboard.type(text);
   await editor.getByText(text, { exact: true }).waitFor();
+}
+
+async function submit(secretary: Page): Promise<void> {
+  await secretary.getByRole('button', { name: 'Lähetä tarkastettavaksi' }).click();
+  await secretary.getByText('Tila: Tarkastettavana').waitFor();
+}
+
+/** The chair, on a fresh look at the submitted minutes, approves them and publishes them as `version`. */
+async function approveAndPublish(chair: Page, version: number): Promise<void> {
+  await chair.reload();
+  await chair.getByRole('button', { name: 'Hyväksy' }).click();
+  await chair.getByText('Tila: Hyväksytty, ei vielä julkaistu').waitFor();
+  await chair.getByRole('button', { name: 'Julkaise' }).click();
+  await chair.getByText(`Versio ${version} julkaistiin.`).waitFor();
+  await chair.getByText('Tila: Julkaistu').waitFor();
 }
 
 describe('minutes from live draft to published record', () => {
@@ -96,15 +112,8 @@ describe('minutes from live draft to published record', () => {
     await secretary.reload();
     await secretary.getByText('Puheenjohtaja palautti pöytäkirjan tällä kommentilla:').waitFor();
     await secretary.getByText('Tarkista äänestyksen luvut.').waitFor();
-    await secretary.getByRole('button', { name: 'Lähetä tarkastettavaksi' }).click();
-    await secretary.getByText('Tila: Tarkastettavana').waitFor();
-
-    await chair.reload();
-    await chair.getByRole('button', { name: 'Hyväksy' }).click();
-    await chair.getByText('Tila: Hyväksytty, ei vielä julkaistu').waitFor();
-    await chair.getByRole('button', { name: 'Julkaise' }).click();
-    await chair.getByText('Versio 1 julkaistiin.').waitFor();
-    await chair.getByText('Tila: Julkaistu').waitFor();
+    await submit(secretary);
+    await approveAndPublish(chair, 1);
 
     // A visitor without an account reads the published minutes on the meeting page, and their JSON.
     const visitor = await town.newPerson();
@@ -127,13 +136,8 @@ describe('minutes from live draft to published record', () => {
     // A correction: edited, submitted, approved and published as version 2.
     await secretary.reload();
     await addLineAfter(secretary, decisionNote, correction);
-    await secretary.getByRole('button', { name: 'Lähetä tarkastettavaksi' }).click();
-    await secretary.getByText('Tila: Tarkastettavana').waitFor();
-    await chair.reload();
-    await chair.getByRole('button', { name: 'Hyväksy' }).click();
-    await chair.getByText('Tila: Hyväksytty, ei vielä julkaistu').waitFor();
-    await chair.getByRole('button', { name: 'Julkaise' }).click();
-    await chair.getByText('Versio 2 julkaistiin.').waitFor();
+    await submit(secretary);
+    await approveAndPublish(chair, 2);
 
     // The visitor compares the versions.
     await visitor.goto(minutesUrl);

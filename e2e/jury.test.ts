@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openBrowser, type Browser } from './support/browser.ts';
+import { whenEditable } from './support/editor.ts';
 import { demoTownForThisFile, expectAccessible } from './support/town-fixture.ts';
 
 const town = demoTownForThisFile();
@@ -43,7 +44,7 @@ describe('the jury writes, signs off and freezes its recommendations', () => {
     await kaisa.page.getByText('Suosituksia ei ole vielä.').waitFor();
     await kaisa.page.getByRole('button', { name: 'Lisää suositus' }).click();
     await kaisa.page.getByLabel('Suosituksen 1 otsikko').fill('Lähikirjastot auki iltaisin');
-    await recommendationText(kaisa.page).click();
+    await (await whenEditable(recommendationText(kaisa.page))).click();
     await kaisa.page.keyboard.type('Kirjastot ovat auki arkisin kello 21 asti.');
 
     // Ville, another juror, opens the same draft and sees her title and text.
@@ -54,10 +55,10 @@ describe('the jury writes, signs off and freezes its recommendations', () => {
     await recommendationText(ville.page).getByText('Kirjastot ovat auki arkisin kello 21 asti.').waitFor();
 
     // Both type in the same recommendation; each sees the other's caret with a name on it.
-    await recommendationText(ville.page).click();
+    await (await whenEditable(recommendationText(ville.page))).click();
     await ville.page.keyboard.press('End');
     await ville.page.keyboard.type(' Lauantaisin myös.');
-    await recommendationText(kaisa.page).click();
+    await (await whenEditable(recommendationText(kaisa.page))).click();
     await kaisa.page.keyboard.press('Home');
     await kaisa.page.keyboard.type('Ehdotus: ');
     const together = 'Ehdotus: Kirjastot ovat auki arkisin kello 21 asti. Lauantaisin myös.';
@@ -134,7 +135,7 @@ describe('the jury writes, signs off and freezes its recommendations', () => {
     const kaisa = await person();
     await town.signIn(kaisa.page, 'raati2@pihlajalahti.example', 'Kaisa Kuulola');
     await openNotes(kaisa.page);
-    await notes(kaisa.page).click();
+    await (await whenEditable(notes(kaisa.page))).click();
     await kaisa.page.keyboard.type('Asiantuntija: lainaajia on eniten iltaisin.');
     await openNotes(paavo.page);
     await notes(paavo.page).getByText('Asiantuntija: lainaajia on eniten iltaisin.').waitFor();

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { DEMO_PASSWORD } from '../db/demo-town.ts';
 import { openBrowser, viewports, type Browser } from './support/browser.ts';
+import { whenEditable } from './support/editor.ts';
 import { startRestartableTown, type RestartableTown } from './support/restartable-town.ts';
 import { artifactsDir } from './support/server.ts';
 
@@ -83,6 +84,7 @@ async function writeNotes(page: Page, before: string[], text: string): Promise<v
   await tab(page, 'Muistiinpanot');
   // Typed before the others' lines arrive, the text would join their paragraph when they merge.
   await expect.poll(() => notesParagraphs(page)).toEqual(before);
+  await whenEditable(notes(page));
   const startsNewParagraph = before.length > 0;
   // The click lands mid-text; a sync arriving at that moment may keep the caret there, so the
   // move to the end is checked before typing (else the line would split another's paragraph).

@@ -54,11 +54,19 @@ export class CollabDocument {
   loadFailed = $state(false);
   /** Meeting notes the chair has made read-only. */
   locked = $state(false);
-  /** Whether this person may type in it now. */
-  readonly canWrite = $derived(this.access === 'write' && !this.locked && this.status !== 'refused');
+  /**
+   * Whether this person may type in it now. A getter, not `$derived`: the document outlives the
+   * component that opened it (others share it), and a derived owned by a destroyed component
+   * goes stale (Svelte's `derived_inert`), which left the editors read-only.
+   */
+  get canWrite(): boolean {
+    return this.access === 'write' && !this.locked && this.status !== 'refused';
+  }
   /** Others with the document open now (one entry per browser tab). */
   peers = $state<Peer[]>([]);
-  readonly refusal = $derived<MessageKey | null>(this.refusedCode === null ? null : refusalReason(this.refusedCode));
+  get refusal(): MessageKey | null {
+    return this.refusedCode === null ? null : refusalReason(this.refusedCode);
+  }
 
   #users = 0;
   #synced = false;
@@ -91,8 +99,7 @@ export class CollabDocument {
     });
     this.#stopUserEffect = $effect.root(() => {
       $effect(() => {
-        const user = session.user;
-        this.provider.awareness.setLocalStateField('user', user ? { name: user.displayName, ...colourFor(user.id) } : null);
+        this.provider.awareness.setLocalStateField('user', awarenessUser());
       });
     });
     void this.refreshAccess();
@@ -136,6 +143,12 @@ export class CollabDocument {
     this.doc.destroy();
     return true;
   }
+}
+
+/** How this person appears to co-editors: name and caret colour; null when signed out. Reactive. */
+export function awarenessUser(): { name: string; color: string; colourIndex: number } | null {
+  const user = session.user;
+  return user ? { name: user.displayName, ...colourFor(user.id) } : null;
 }
 
 function peersOf(states: Map<number, Record<string, unknown>>, own: number): Peer[] {

@@ -21,6 +21,12 @@ export function demoTownForThisFile(options: { mediaWorkers?: number } = {}) {
     for (const browser of browsers) await browser.close();
     await town?.close();
   });
+  /** A person's own browser, with what its CSP refused; closed with the town. */
+  const newBrowser = async (viewport: { width: number; height: number } = viewports.laptop): Promise<Browser> => {
+    const browser = await openBrowser(viewport);
+    browsers.push(browser);
+    return browser;
+  };
   const running = () => {
     if (!town) throw new Error('the demo town is not running yet');
     return town;
@@ -33,14 +39,9 @@ export function demoTownForThisFile(options: { mediaWorkers?: number } = {}) {
       return running().app;
     },
     async newPerson(viewport: { width: number; height: number } = viewports.laptop): Promise<Page> {
-      return (await this.newBrowser(viewport)).page;
+      return (await newBrowser(viewport)).page;
     },
-    /** A person's own browser, with what its CSP refused; closed with the town. */
-    async newBrowser(viewport: { width: number; height: number } = viewports.laptop): Promise<Browser> {
-      const browser = await openBrowser(viewport);
-      browsers.push(browser);
-      return browser;
-    },
+    newBrowser,
     async signIn(page: Page, email: string, displayName: string): Promise<void> {
       await page.goto(`${running().url}/signin`);
       await page.getByLabel('Sähköpostiosoite').fill(email);
