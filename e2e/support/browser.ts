@@ -44,7 +44,8 @@ export async function openBrowser(viewport: { width: number; height: number } = 
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const cspViolations: string[] = [];
-  page.on('console', (message) => {
+  // Every page of the person's browser, also tabs opened later.
+  context.on('console', (message) => {
     if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
   });
   return {
