@@ -3,8 +3,9 @@
 // the same load, in one run.
 //
 // The load: 50 editors on one document and 20 documents with 5 editors each, every editor making
-// 5 edits a second for 60 s (the same seeded edits on both servers, see support/collab-load.ts),
-// run by load generators in processes of their own (each document's editors spread over them).
+// 5 edits a second for 60 s (the same seeded edits on both servers, typed into paragraphs of the
+// meeting notes as Aukio's editor stores them, see support/collab-load.ts), run by load generators
+// in processes of their own (each document's editors spread over them).
 // The measure: for every edit, the time from its being made until ALL the other editors of its
 // document have it applied; p50 and p99 over every edit (an edit some editor never saw counts as
 // seen at the end of the run, so with losses they are lower bounds). And the server process's CPU
@@ -77,6 +78,13 @@ const intervalMs = 1000 / rate;
 const DRAIN_MS = 10_000;
 const SEED = 20_240_611;
 const NOFILE = 4_096;
+// A generator holds dozens of full replicas of the documents (some 300 MB by the end), and V8's
+// major collections of such a heap take a core or two for half a second: every editor of that
+// generator stops seeing edits meanwhile, and the others lose the CPU. Measured, those pauses were
+// the whole tail of the latency. So the generators start with an old space big enough for the
+// run (no major collection in it) and a larger young generation (fewer, cheaper scavenges). The
+// servers run with Node's defaults.
+const LOAD_V8_FLAGS = ['--initial-old-space-size=2048', '--max-semi-space-size=32'];
 
 // ---- Cleanup on every way out ----
 const databases = new Set<BenchDatabase>();
@@ -172,7 +180,7 @@ async function run(target: CollabTarget): Promise<RunResult> {
         seed: SEED,
         drainMs: DRAIN_MS,
       };
-      const load: Load = startChild(`${label} load generator ${p + 1}`, join(support, 'collab-load.ts'), { cwd: root, env: { COLLAB_LOAD: JSON.stringify(config) }, nofile: NOFILE, execArgv });
+      const load: Load = startChild(`${label} load generator ${p + 1}`, join(support, 'collab-load.ts'), { cwd: root, env: { COLLAB_LOAD: JSON.stringify(config) }, nofile: NOFILE, execArgv: [...execArgv, ...LOAD_V8_FLAGS] });
       load.onMessage((m) => {
         lastHeard = performance.now();
         if (m.type === 'progress') console.log(`  ${label}: load generator ${p + 1}: ${m.message}`);

@@ -4,13 +4,14 @@
 // opened by an auth (token) message. After that it is the y-websocket exchange the stock
 // provider has with Aukio: sync step 1 and our awareness on open, step 2 in answer to the
 // server's step 1, each local update as a sync update, remote updates applied with this client
-// as their origin.
+// as their origin, a turn's messages in one transaction as on Aukio (collab-batch.ts).
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
+import { TurnBatch } from './collab-batch.ts';
 
 // @hocuspocus/server's MessageType and @hocuspocus/common's AuthMessageType (the provider is not installed).
 const messageSync = 0;
@@ -34,6 +35,7 @@ export class HocuspocusClient {
     readonly name: string,
     readonly doc: Y.Doc,
     token: string,
+    applied: (bytes: Uint8Array) => void,
   ) {
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.socket = new WebSocket(url, { perMessageDeflate: false });
@@ -50,7 +52,8 @@ export class HocuspocusClient {
       });
       if (this.awareness.getLocalState() !== null) this.sendAwareness([doc.clientID]);
     });
-    this.socket.on('message', (data: Buffer) => this.receive(data));
+    const batch = new TurnBatch(doc, () => this, applied);
+    this.socket.on('message', (data: Buffer) => batch.add(data, () => this.receive(data)));
     this.socket.on('error', () => {});
     this.socket.on('close', (code, reason) => {
       this.closed = { code, reason: reason.toString() };

@@ -5,13 +5,18 @@
 // {type:'go', startAt} each editor makes its edits on schedule, then {type:'edited'}; and on
 // {type:'drain'} (every generator has edited) {type:'result'} after the last deliveries (or the drain time).
 //
-// An edit is one transaction on the shared text: a marker ⟦editor.seq.madeAt⟧ typed at a random
-// place, and every fifth edit also deletes 1–3 characters (a typo fixed), the randomness seeded
-// per editor so both servers get the same edits. Every editor looks for markers in each remote
-// update it applies (after it is applied: the Y.Doc's `update` event) and records when it saw it.
+// The document is shaped as Aukio's editor stores it (y-prosemirror): the meeting notes'
+// XmlFragment of paragraphs, each an XmlElement holding an XmlText. Every editor has a caret in
+// a paragraph. An edit is one transaction: a marker ⟦editor.seq.madeAt⟧ typed at a random place
+// in the caret's paragraph; every fifth edit also deletes 1–3 characters there (a typo fixed); now
+// and then the editor first presses Enter (a new paragraph after its own) or clicks into another
+// paragraph. The randomness is seeded per editor so both servers get the same edits. Every editor
+// looks for markers in each message it receives, once the message is applied (collab-batch.ts),
+// and records when it saw them.
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { socketClass } from '../../server/collab/test-helpers.ts';
+import { NOTES_FRAGMENT } from '../../client/components/notes/notes-document.ts';
+import { batchedSocketClass, TurnBatch } from './collab-batch.ts';
 import { HocuspocusClient } from './collab-hocuspocus-client.ts';
 import {
   marker,
@@ -57,7 +62,10 @@ interface Editor {
   /** The editor's place among its document's editors (< 64). */
   slot: number;
   doc: Y.Doc;
-  text: Y.Text;
+  /** The notes, as the editor stores them: paragraphs in an XmlFragment. */
+  notes: Y.XmlFragment;
+  /** The paragraph the editor's caret is in; null before its first edit. */
+  caret: Y.XmlText | null;
   random: () => number;
   connection: Connection;
   /** Remote edits seen, and how many there will be. */
@@ -79,12 +87,13 @@ function seeded(seed: number): () => number {
   };
 }
 
-function connect(spec: CollabEditor, doc: Y.Doc): Connection {
+function connect(spec: CollabEditor, doc: Y.Doc, applied: (bytes: Uint8Array) => void): Connection {
   const name = config!.docs[spec.doc]!.name;
   const user = { name: spec.displayName, color: `hsl(${(spec.index * 47) % 360} 70% 40%)` };
   if (config!.target === 'aukio') {
-    const provider = new WebsocketProvider(config!.url, name, doc, {
-      WebSocketPolyfill: socketClass({ cookie: spec.credential }) as never,
+    const batch = new TurnBatch(doc, () => provider, applied);
+    const provider: WebsocketProvider = new WebsocketProvider(config!.url, name, doc, {
+      WebSocketPolyfill: batchedSocketClass({ cookie: spec.credential }, batch) as never,
       // Node has BroadcastChannel: without this the editors in this process would sync around the server.
       disableBc: true,
       maxBackoffTime: 1000,
@@ -95,7 +104,7 @@ function connect(spec: CollabEditor, doc: Y.Doc): Connection {
     });
     return { synced: () => provider.synced, destroy: () => provider.destroy() };
   }
-  const client = new HocuspocusClient(config!.url, name, doc, spec.credential);
+  const client = new HocuspocusClient(config!.url, name, doc, spec.credential, applied);
   client.awareness.setLocalStateField('user', user);
   client.whenClosed(() => {
     if (windowOpen) closedEarly += 1;
@@ -114,24 +123,12 @@ function startEditor(spec: CollabEditor): Editor {
   const slot = docEditors.indexOf(spec.index);
   if (slot < 0 || docEditors.length > 64) throw new Error(`Editor ${spec.index} is not one of its document's (at most 64) editors`);
   const doc = new Y.Doc();
-  const editor: Editor = {
-    spec,
-    slot,
-    doc,
-    text: doc.getText('notes'),
-    random: seeded(config!.seed * 1_000_003 + spec.index),
-    connection: connect(spec, doc),
-    seen: 0,
-    expected: (docEditors.length - 1) * editsPerEditor,
-    clocks: [],
-  };
   const word = slot < 32 ? 0 : 1;
   const bit = 1 << slot % 32;
-  doc.on('update', (update: Uint8Array, origin: unknown) => {
-    // Our own edits have no origin; remote ones have the provider (or client) as theirs.
-    if (origin === null) return;
+  // Each message received, once it is applied: the edits whose markers it holds are seen.
+  const applied = (bytes: Uint8Array) => {
     const now = monotonicMs();
-    markersIn(update, (m) => {
+    markersIn(bytes, (m) => {
       if (m.editor === spec.index || m.editor >= editorCount || m.seq >= editsPerEditor || docOfEditor[m.editor] !== spec.doc) return;
       const id = m.editor * editsPerEditor + m.seq;
       const at = id * 2 + word;
@@ -141,7 +138,19 @@ function startEditor(spec: CollabEditor): Editor {
       if (now > lastSeenAt[id]!) lastSeenAt[id] = now;
       editor.seen += 1;
     });
-  });
+  };
+  const editor: Editor = {
+    spec,
+    slot,
+    doc,
+    notes: doc.getXmlFragment(NOTES_FRAGMENT),
+    caret: null,
+    random: seeded(config!.seed * 1_000_003 + spec.index),
+    connection: connect(spec, doc, applied),
+    seen: 0,
+    expected: (docEditors.length - 1) * editsPerEditor,
+    clocks: [],
+  };
   return editor;
 }
 
@@ -166,13 +175,44 @@ async function openEditors(): Promise<Editor[]> {
 
 // ---- Editing ----
 
+/** Of the edits: the share that first start a new paragraph, and that first move the caret to another. */
+const ENTER_SHARE = 0.05;
+const CLICK_SHARE = 0.05;
+
 const sent: [number, number][] = [];
 let maxSendLagMs = 0;
 
+/** A new empty paragraph at `index` of the notes, as Enter makes it; returns its text. */
+function newParagraph(notes: Y.XmlFragment, index: number): Y.XmlText {
+  const paragraph = new Y.XmlElement('paragraph');
+  const text = new Y.XmlText();
+  paragraph.insert(0, [text]);
+  notes.insert(index, [paragraph]);
+  return text;
+}
+
+/** Where the caret goes before this edit: its first paragraph, Enter, a click elsewhere, or where it was. */
+function placeCaret(editor: Editor): Y.XmlText {
+  const { notes, random } = editor;
+  const roll = random();
+  if (editor.caret === null || editor.caret.parent === null) {
+    editor.caret = newParagraph(notes, Math.floor(random() * (notes.length + 1)));
+  } else if (roll < ENTER_SHARE) {
+    const own = notes.toArray().indexOf(editor.caret.parent as Y.XmlElement);
+    editor.caret = newParagraph(notes, own + 1);
+  } else if (roll < ENTER_SHARE + CLICK_SHARE) {
+    const paragraph = notes.get(Math.floor(random() * notes.length));
+    const text = paragraph instanceof Y.XmlElement ? paragraph.get(0) : null;
+    if (text instanceof Y.XmlText) editor.caret = text;
+  }
+  return editor.caret;
+}
+
 function edit(editor: Editor, seq: number): void {
-  const { text, random } = editor;
+  const { random } = editor;
   const madeAt = monotonicMs();
   editor.doc.transact(() => {
+    const text = placeCaret(editor);
     if (seq % 5 === 4 && text.length > 3) {
       const n = 1 + Math.floor(random() * 3);
       text.delete(Math.floor(random() * (text.length - n)), n);
