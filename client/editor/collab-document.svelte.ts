@@ -31,6 +31,9 @@ const SERVER_ERROR = 1011;
 /** The chair may lock meeting notes at any moment; the editor learns it this often. */
 const LOCK_CHECK_MS = 10_000;
 
+/** After an access question that got no answer (offline, a server error): the waits before asking again. */
+const ACCESS_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+
 export function refusalReason(code: number): MessageKey {
   return refusalReasons[code] ?? 'editor.refused.other';
 }
@@ -71,6 +74,9 @@ export class CollabDocument {
   #users = 0;
   #synced = false;
   #lockTimer: ReturnType<typeof setInterval> | undefined;
+  #accessRetry: ReturnType<typeof setTimeout> | undefined;
+  #accessFailures = 0;
+  #closed = false;
   #stopUserEffect: (() => void) | undefined;
 
   constructor(name: string) {
@@ -108,14 +114,21 @@ export class CollabDocument {
 
   /** Asks the server again what this person may do with the document. */
   async refreshAccess(): Promise<void> {
+    clearTimeout(this.#accessRetry);
     try {
       const answer = await api.get<{ access: 'read' | 'write'; locked: boolean }>(`/api/documents/${encodeURIComponent(this.name)}/access`);
       this.access = answer.access;
       this.locked = answer.locked;
+      this.#accessFailures = 0;
     } catch (error) {
       const code = error instanceof ApiError ? httpToClose[error.status] : undefined;
-      if (code !== undefined) this.#refuse(code);
-      // Otherwise offline: keep what we knew.
+      if (code !== undefined) return this.#refuse(code);
+      // Offline or a server error: keep what we knew, and ask again, less often each time. Without
+      // an answer a writer would be left with a read-only editor until the next reconnect.
+      if (this.#closed) return;
+      const wait = ACCESS_RETRY_MS[Math.min(this.#accessFailures, ACCESS_RETRY_MS.length - 1)];
+      this.#accessFailures += 1;
+      this.#accessRetry = setTimeout(() => void this.refreshAccess(), wait);
     }
   }
 
@@ -125,6 +138,7 @@ export class CollabDocument {
     this.access = 'unknown';
     this.provider.disconnect();
     clearInterval(this.#lockTimer);
+    clearTimeout(this.#accessRetry);
   }
 
   retain(): this {
@@ -136,7 +150,9 @@ export class CollabDocument {
   release(): boolean {
     this.#users -= 1;
     if (this.#users > 0) return false;
+    this.#closed = true;
     clearInterval(this.#lockTimer);
+    clearTimeout(this.#accessRetry);
     this.#stopUserEffect?.();
     this.provider.awareness.setLocalState(null);
     this.provider.destroy();
