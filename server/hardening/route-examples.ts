@@ -108,6 +108,16 @@ const restoreRoles = (userOf: (call: WalkCall) => string | null) => {
 
 const ownRoles = restoreRoles((call) => call.userId);
 const targetRoles = restoreRoles((call) => call.target.id);
+/** Joining and leaving change the caller's own roles, which the walk puts back. */
+const joinOrLeave: Example = {
+  scope: 'space',
+  allowed: 'space.join',
+  async request(call) {
+    await ownRoles.before(call);
+    return { params: slug(call) };
+  },
+  after: (call) => ownRoles.after(call),
+};
 
 const peopleVariants = (method: 'POST' | 'DELETE') =>
   (
@@ -225,28 +235,8 @@ export const routeExamples: Record<string, Example[]> = {
   'PATCH /api/spaces/{slug}': [
     { scope: 'space', allowed: 'space.update', request: async (call) => ({ params: slug(call), payload: { description: await call.fx.description(space(call).id) } }) },
   ],
-  'POST /api/spaces/{slug}/join': [
-    {
-      scope: 'space',
-      allowed: 'space.join',
-      async request(call) {
-        await ownRoles.before(call);
-        return { params: slug(call) };
-      },
-      after: (call) => ownRoles.after(call),
-    },
-  ],
-  'POST /api/spaces/{slug}/leave': [
-    {
-      scope: 'space',
-      allowed: 'space.join',
-      async request(call) {
-        await ownRoles.before(call);
-        return { params: slug(call) };
-      },
-      after: (call) => ownRoles.after(call),
-    },
-  ],
+  'POST /api/spaces/{slug}/join': [joinOrLeave],
+  'POST /api/spaces/{slug}/leave': [joinOrLeave],
   'GET /api/spaces/{slug}/people': [
     {
       scope: 'space',
