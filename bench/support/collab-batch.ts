@@ -8,6 +8,7 @@
 // only once everything in its message is in the Y.Doc.
 import WebSocket from 'ws';
 import type * as Y from 'yjs';
+import { socketClass } from '../../server/collab/test-helpers.ts';
 
 export class TurnBatch {
   private queue: { bytes: Uint8Array; handle: () => void }[] = [];
@@ -44,15 +45,11 @@ export class TurnBatch {
 }
 
 /**
- * A `ws` WebSocket for the stock WebsocketProvider that sends these headers (the session cookie)
- * and hands each message to the provider inside the turn's batch.
+ * The stock WebsocketProvider's `ws` WebSocket with these headers (the session cookie, as the
+ * tests' `socketClass`), handing each message to the provider inside the turn's batch.
  */
 export function batchedSocketClass(headers: Record<string, string>, batch: TurnBatch) {
-  class BatchedSocket extends WebSocket {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols, { headers });
-    }
-  }
+  const BatchedSocket = class extends socketClass(headers) {};
   const own = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage')!;
   // The provider sets `onmessage`; the handler it sets runs in the batch.
   Object.defineProperty(BatchedSocket.prototype, 'onmessage', {

@@ -76,7 +76,6 @@ export class CollabDocument {
   #lockTimer: ReturnType<typeof setInterval> | undefined;
   #accessRetry: ReturnType<typeof setTimeout> | undefined;
   #accessFailures = 0;
-  #closed = false;
   #stopUserEffect: (() => void) | undefined;
 
   constructor(name: string) {
@@ -125,7 +124,8 @@ export class CollabDocument {
       if (code !== undefined) return this.#refuse(code);
       // Offline or a server error: keep what we knew, and ask again, less often each time. Without
       // an answer a writer would be left with a read-only editor until the next reconnect.
-      if (this.#closed) return;
+      // Released meanwhile: no one is asking any more.
+      if (this.doc.isDestroyed) return;
       const wait = ACCESS_RETRY_MS[Math.min(this.#accessFailures, ACCESS_RETRY_MS.length - 1)];
       this.#accessFailures += 1;
       this.#accessRetry = setTimeout(() => void this.refreshAccess(), wait);
@@ -150,7 +150,6 @@ export class CollabDocument {
   release(): boolean {
     this.#users -= 1;
     if (this.#users > 0) return false;
-    this.#closed = true;
     clearInterval(this.#lockTimer);
     clearTimeout(this.#accessRetry);
     this.#stopUserEffect?.();
