@@ -13,6 +13,8 @@ import { seedDemoTown } from '../db/demo-town.ts';
 import { migrate } from '../db/migrate.ts';
 import { mediaConfig } from '../media/config.ts';
 import { MediaWorkerPool } from '../media/worker-pool.ts';
+import { AccessChanges } from './access-changes/access-changes.ts';
+import { accessChangesPlugin } from './access-changes/plugin.ts';
 import { originCheck } from './auth/origin-check.ts';
 import { authRoutes } from './auth/routes.ts';
 import { sessionCookie } from './auth/session-cookie.ts';
@@ -31,6 +33,7 @@ import { moderationRoutes } from './moderation/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import { spacePeopleRoutes } from './spaces/people.ts';
 import { spaceRoutes } from './spaces/routes.ts';
+import { RedisChannels } from './redis-channels.ts';
 import { InProcessBus, RedisBus } from './rooms/bus.ts';
 import { checkInRoutes } from './rooms/check-in.ts';
 import { RoomRegistry } from './rooms/registry.ts';
@@ -71,13 +74,25 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     throw error;
   }
   app.decorate('media', media);
-  const bus = config.redisUrl ? new RedisBus(config.redisUrl) : new InProcessBus();
-  const rooms = new RoomRegistry({ sql: db.sql, bus, soleProcess: !config.redisUrl, media, recordingsDir: config.recordingsDir, log: app.log });
-  // Rooms close first, while the database is there to record who left; then the bus, media and the database.
+  // One pair of Redis connections per process, for the rooms' events and the notices of changed rights.
+  const channels = config.redisUrl ? new RedisChannels(config.redisUrl, config.redisPrefix) : null;
+  const bus = channels ? new RedisBus(channels) : new InProcessBus();
+  const rooms = new RoomRegistry({ sql: db.sql, bus, soleProcess: !channels, media, recordingsDir: config.recordingsDir, log: app.log });
+  let accessChanges: AccessChanges;
+  try {
+    accessChanges = await AccessChanges.start(db.sql, channels, app.log);
+  } catch (error) {
+    channels?.close();
+    media?.close();
+    await db.close();
+    throw error;
+  }
+  // Rooms close first, while the database is there to record who left; then Redis, media and the database.
   app.addHook('preClose', () => rooms.close());
   app.addHook('onClose', async () => {
     media?.close();
-    await bus.close();
+    await accessChanges.close();
+    channels?.close();
     await db.close();
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -114,6 +129,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
   await app.register(rateLimit, { global: false });
   await app.register(originCheck, { publicUrl: config.publicUrl });
+  await app.register(accessChangesPlugin, { changes: accessChanges });
   await app.register(sessionCookie, { sql, secureCookies });
 
   // A room frame is a few hundred bytes; anything near this cap is abuse and closes that socket only.

@@ -16,6 +16,8 @@ export interface AppConfig {
   loginRateLimit: { max: number; windowMs: number };
   /** Redis for the room bus, so rooms span server processes; absent means one process serves all. */
   redisUrl?: string | undefined;
+  /** Begins every Redis channel name, so towns (or test runs) sharing one Redis do not hear each other. */
+  redisPrefix?: string | undefined;
   logger: boolean;
   /** Live video (mediasoup workers on UDP+TCP ports from mediaPort); absent means no video. */
   media?: Partial<MediaConfig> | undefined;
@@ -60,6 +62,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { ap
       publicUrl: env.PUBLIC_URL || undefined,
       trustProxy: env.TRUST_PROXY === '1',
       redisUrl: env.REDIS_URL || undefined,
+      redisPrefix: env.REDIS_PREFIX || undefined,
       logger: env.LOG !== '0',
       // MEDIA_WORKERS=0 runs the server without video.
       media: mediaWorkers > 0 ? { workers: mediaWorkers, mediaPort, announcedIp: env.MEDIA_ANNOUNCED_IP || undefined } : undefined,

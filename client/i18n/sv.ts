@@ -226,6 +226,8 @@ export const sv = {
   'room.connection.lost': 'Anslutningen bröts.',
   'room.connection.restarting': 'Servern startar om.',
   'room.connection.tooMany': 'För många meddelanden skickades från det här fönstret, eller så hann det inte med.',
+  'room.connection.accessChanged': 'Dina rättigheter i det här mötet ändrades.',
+  'room.connection.sessionEnded': 'Du har loggats ut.',
   'room.connection.closed': 'Inte ansluten',
   'room.close.signIn': 'Logga in för att delta i det här mötet.',
   'room.close.notFound': 'Mötet finns inte, eller så har du inte tillgång till det.',

@@ -27,6 +27,13 @@ export class RoomCommandError extends Error {
 /** Close codes after which trying again cannot help: the person has to do something first. */
 const FINAL_CODES: ReadonlySet<number> = new Set([closeCodes.signInRequired, closeCodes.forbidden, closeCodes.notFound, closeCodes.removed]);
 
+/**
+ * Close codes after which the room held here was shown with rights the person no longer has (or,
+ * signed out, with a name no longer theirs): it is dropped, and the socket reconnects without
+ * resuming, so the server sends the room as the new rights show it, or refuses it.
+ */
+const START_AFRESH_CODES: ReadonlySet<number> = new Set([closeCodes.accessChanged, closeCodes.sessionEnded]);
+
 const REQUEST_TIMEOUT_MS = 15_000;
 // At most this long between tries, so that after a restart or a crash people are back within seconds of the server.
 const MAX_DELAY_MS = 5_000;
@@ -34,6 +41,8 @@ const MAX_DELAY_MS = 5_000;
 /** How long to wait before reconnecting after the `attempt`th failure in a row. */
 export function reconnectDelay(code: number, attempt: number, random: number): number {
   if (code === closeCodes.serverShutdown) return 500 + random * 2000;
+  // Soon, but spread: a space made members-only closes every visitor's socket at once.
+  if (START_AFRESH_CODES.has(code)) return 250 + random * 1750;
   // Closed for sending too much, or falling too far behind: give it a moment.
   if (code === closeCodes.abuse) return 10_000 + random * 5000;
   const base = Math.min(MAX_DELAY_MS, 1000 * 2 ** attempt);
@@ -57,6 +66,8 @@ export interface ConnectionOptions {
   random?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (timer: unknown) => void;
+  /** The server ended the session this page was signed in with: the page shows the person signed out. */
+  onSessionEnded?: () => void;
 }
 
 const OPEN = 1;
@@ -111,6 +122,7 @@ export class RoomConnection {
       random: options.random ?? Math.random,
       setTimer: options.setTimer ?? ((fn, ms) => setTimeout(fn, ms)),
       clearTimer: options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>)),
+      onSessionEnded: options.onSessionEnded ?? (() => {}),
     };
   }
 
@@ -224,6 +236,8 @@ export class RoomConnection {
       this.status = 'closed';
       return;
     }
+    if (START_AFRESH_CODES.has(ev.code)) this.store.reset();
+    if (ev.code === closeCodes.sessionEnded) this.#options.onSessionEnded();
     this.status = 'reconnecting';
     const delay = reconnectDelay(ev.code, this.attempt, this.#options.random());
     this.attempt += 1;

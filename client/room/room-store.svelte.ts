@@ -28,6 +28,15 @@ export class RoomStore {
     return this.room !== null;
   }
 
+  /** Forgets the room: the next socket gets a snapshot instead of resuming (the person's rights changed). */
+  reset(): void {
+    this.room = null;
+    this.you = null;
+    this.checkInCode = null;
+    this.interimCaption = null;
+    this.lastSeq = 0;
+  }
+
   /** The server's time now, as well as this device can tell. */
   serverNow(now = Date.now()): number {
     return now + this.clockOffsetMs;

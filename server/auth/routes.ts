@@ -85,7 +85,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   );
 
   app.post('/signout', { schema: { tags: ['auth'], response: { 204: Type.Null() } } }, async (request, reply) => {
-    if (request.session) await invalidateSession(sql, request.session.id);
+    if (request.session) await invalidateSession(sql, app.accessChanges, request.session.userId, request.session.id);
     clearSessionCookie(request, reply, secureCookies);
     return reply.code(204).send(null);
   });
@@ -127,8 +127,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     async (request, reply) => {
       const current = request.session;
       if (!current) throw unauthorized();
-      const deleted = await sql`delete from sessions where id = ${request.params.id} and user_id = ${current.userId} returning id`;
-      if (deleted.length === 0) throw notFound('Session');
+      if (!(await invalidateSession(sql, app.accessChanges, current.userId, request.params.id))) throw notFound('Session');
       if (request.params.id === current.id) clearSessionCookie(request, reply, secureCookies);
       return reply.code(204).send(null);
     },

@@ -17,8 +17,8 @@ import { addsNothing, decodeUpdate } from './updates.ts';
 export interface Connection {
   readonly socket: WebSocket;
   readonly userId: string | null;
-  /** What the user's permissions allow; the document's read-only switch may narrow it. */
-  readonly permitted: AccessLevel;
+  /** What the user's permissions allow; the document's read-only switch may narrow it. Changed only through `setPermitted`. */
+  permitted: AccessLevel;
   /** The awareness client ids this socket announced, removed when it closes. */
   readonly clientIds: Set<number>;
   dropped: number;
@@ -110,6 +110,17 @@ export class SharedDoc {
     this.readOnly = readOnly;
     // Writers again: ask them for the edits they could not send meanwhile.
     if (!readOnly) for (const c of this.connections) if (this.canWrite(c)) this.send(c, syncStep1Message(this.doc));
+  }
+
+  /**
+   * The connection's rights changed, or are held while they are rechecked: from now on its updates
+   * are taken or dropped accordingly. A writer again is asked for its state, so edits dropped
+   * meanwhile come back (as after the notes' read-only switch).
+   */
+  setPermitted(c: Connection, permitted: AccessLevel): void {
+    const could = this.canWrite(c);
+    c.permitted = permitted;
+    if (!could && this.canWrite(c)) this.send(c, syncStep1Message(this.doc));
   }
 
   receive(c: Connection, data: Uint8Array): void {

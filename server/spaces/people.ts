@@ -72,6 +72,7 @@ export const spacePeopleRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async 
         await tx`insert into space_roles (space_id, user_id, role) values (${space.id}, ${user.id}, ${role}) on conflict do nothing`;
         await recordAudit(tx, { spaceId: space.id, actorId: actor.userId!, action: 'role.grant', targetType: 'user', targetId: user.id, details: { role } });
       });
+      app.accessChanges.notify({ kind: 'roles', userId: user.id, spaceId: space.id });
       return reply.code(204).send(null);
     },
   );
@@ -94,6 +95,8 @@ export const spacePeopleRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async 
         if (removed.length === 0) throw notFound('Role');
         await recordAudit(tx, { spaceId: space.id, actorId: actor.userId!, action: 'role.revoke', targetType: 'user', targetId: userId, details: { role } });
       });
+      // Committed: the sockets the person has open are rechecked with what the database now says.
+      app.accessChanges.notify({ kind: 'roles', userId, spaceId: space.id });
       return reply.code(204).send(null);
     },
   );

@@ -138,13 +138,18 @@ export const spaceRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app, 
     async (request) => {
       const { space, actor } = await spaceForAction(sql, request.user, request.params.slug, 'space.update');
       const { name, description, visibility } = request.body;
-      const [updated] = await sql<SpaceRow[]>`
+      // The visibility it had is read under the row's lock: compared with the one read before, a
+      // concurrent change could make a narrowing look like no change, and sockets keep what they lost.
+      const [row] = await sql<(SpaceRow & { before: Visibility })[]>`
         update spaces set
           name = ${sql.json(name ? withFallback(name) : space.name)},
           description = ${sql.json(description ? withFallback(description) : space.description)},
           visibility = ${visibility ?? space.visibility}
-        where id = ${space.id} returning ${columns(sql)}`;
-      return { space: spaceDetail(updated!, actor) };
+        from (select id as locked_id, visibility as before from spaces where id = ${space.id} for update) locked
+        where id = locked.locked_id returning ${columns(sql)}, locked.before`;
+      const { before, ...updated } = row!;
+      if (updated.visibility !== before) app.accessChanges.notify({ kind: 'space', spaceId: space.id });
+      return { space: spaceDetail(updated, actor) };
     },
   );
 
@@ -159,6 +164,7 @@ export const spaceRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app, 
         } else {
           await sql`delete from space_roles where space_id = ${space.id} and user_id = ${actor.userId!} and role = 'member'`;
         }
+        app.accessChanges.notify({ kind: 'roles', userId: actor.userId!, spaceId: space.id });
         return reply.code(204).send(null);
       },
     );
