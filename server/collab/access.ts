@@ -33,7 +33,8 @@ export function parseDocumentName(raw: string): DocumentName | null {
 
 export const notesDocumentName = (meetingId: string) => `meeting:${meetingId}:notes`;
 
-const actionsFor: Record<DocumentKind, { read: Action; write: Action }> = {
+/** The table's actions that open each kind of document for reading and for writing. */
+export const documentActions: Record<DocumentKind, { read: Action; write: Action }> = {
   notes: { read: 'room.watch', write: 'notes.write' },
   minutes: { read: 'minutes.readDraft', write: 'minutes.write' },
   recommendations: { read: 'recommendations.read', write: 'recommendations.write' },
@@ -77,7 +78,7 @@ export async function authenticate(sql: Sql, user: SessionUser | null, doc: Docu
   }
   const actor = await actorInSpace(sql, user, owner.spaceId);
   const space = { kind: owner.kind, visibility: owner.visibility };
-  const actions = actionsFor[doc.kind];
+  const actions = documentActions[doc.kind];
   if (!can(actor, actions.read, space)) {
     return user
       ? { ok: false, code: closeCodes.forbidden, reason: 'You may not open this document' }

@@ -3,7 +3,7 @@ import type { Sql } from '../../db/connection.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { emailKey } from '../auth/routes.ts';
 import { HttpError, notFound } from '../errors.ts';
-import { can, spaceRoles, type Action, type SpaceRole } from '../permissions/permissions.ts';
+import { can, spaceRoles, type Action, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
 import { requirePermission } from '../permissions/require.ts';
 import { ErrorReply, SlugParams, Uuid } from '../schemas.ts';
 import { spaceForAction } from './space-store.ts';
@@ -12,6 +12,9 @@ const staffRoles: ReadonlySet<SpaceRole> = new Set(['chair', 'secretary', 'moder
 
 /** Chairs, secretaries and moderators are appointed by an admin; members and jurors by the space's chair. */
 const actionFor = (role: SpaceRole): Action => (staffRoles.has(role) ? 'space.appointStaff' : 'space.manageMembers');
+
+/** Jurors belong to juries only; the other roles fit every kind of space. */
+export const roleFitsSpace = (role: SpaceRole, kind: SpaceKind): boolean => role !== 'juror' || kind === 'jury';
 
 export const spacePeopleRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app, { sql }) => {
   app.get(
@@ -65,7 +68,7 @@ export const spacePeopleRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async 
       const { role, email } = request.body;
       const { space, actor } = await spaceForAction(sql, request.user, request.params.slug, 'space.view');
       requirePermission(actor, actionFor(role), space);
-      if (role === 'juror' && space.kind !== 'jury') throw new HttpError(400, 'Jurors belong to juries only', 'juror_outside_jury');
+      if (!roleFitsSpace(role, space.kind)) throw new HttpError(400, 'Jurors belong to juries only', 'juror_outside_jury');
       const [user] = await sql<{ id: string }[]>`select id from users where email_key = ${emailKey(email)}`;
       if (!user) throw notFound('Account with that email');
       await sql.begin(async (tx) => {
