@@ -138,18 +138,16 @@ export const spaceRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app, 
     async (request) => {
       const { space, actor } = await spaceForAction(sql, request.user, request.params.slug, 'space.update');
       const { name, description, visibility } = request.body;
-      // The visibility it had is read under the row's lock: compared with the one read before, a
-      // concurrent change could make a narrowing look like no change, and sockets keep what they lost.
-      const [row] = await sql<(SpaceRow & { before: Visibility })[]>`
+      const [updated] = await sql<SpaceRow[]>`
         update spaces set
           name = ${sql.json(name ? withFallback(name) : space.name)},
           description = ${sql.json(description ? withFallback(description) : space.description)},
           visibility = ${visibility ?? space.visibility}
-        from (select id as locked_id, visibility as before from spaces where id = ${space.id} for update) locked
-        where id = locked.locked_id returning ${columns(sql)}, locked.before`;
-      const { before, ...updated } = row!;
-      if (updated.visibility !== before) app.accessChanges.notify({ kind: 'space', spaceId: space.id });
-      return { space: spaceDetail(updated, actor) };
+        where id = ${space.id} returning ${columns(sql)}`;
+      // Whenever it is set, not only when it differs from what was read before the update: a
+      // concurrent change could make a narrowing look like none, and sockets keep what they lost.
+      if (visibility !== undefined) app.accessChanges.notify({ kind: 'space', spaceId: space.id });
+      return { space: spaceDetail(updated!, actor) };
     },
   );
 
