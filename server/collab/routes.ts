@@ -113,7 +113,7 @@ export const collabRoutes = fp<CollabOptions>(
           return;
         }
         shared = doc;
-        conn = doc.join(socket, request.user?.id ?? null, access.level);
+        conn = doc.join(socket, request.user?.id ?? null, access.level, request.user?.displayName ?? null);
         for (const bytes of early.splice(0)) doc.receive(conn, bytes);
       }
     }
