@@ -116,7 +116,7 @@ export const collabRoutes = fp<CollabOptions>(
           return;
         }
         shared = doc;
-        conn = doc.join(socket, request.user?.id ?? null, access.level);
+        conn = doc.join(socket, request.user?.id ?? null, access.level, request.user?.displayName ?? null);
         tracked = trackRights(doc, conn, name, access);
         for (const bytes of early.splice(0)) doc.receive(conn, bytes);
       }

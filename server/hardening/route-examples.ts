@@ -10,7 +10,6 @@ import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/demo-town.ts';
 import { can, type Action, type Actor, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
-import { knownDeviations } from './known-deviations.ts';
 import { extraSession, type SpaceInfo, type Town, type Walker } from './town.ts';
 import type { WalkFixtures } from './walk-fixtures.ts';
 
@@ -65,8 +64,6 @@ export interface Example {
   check?(response: LightMyRequestResponse, call: WalkCall): void | Promise<void>;
   /** Puts back what an allowed call changed that later calls rely on (roles, mutes). */
   after?(call: WalkCall): Promise<void>;
-  /** A refusal answered against the convention, reported and not fixed yet (known-deviations.ts): where it applies, exactly `status`. */
-  knownDeviation?: { applies: (actor: Actor, space: SpaceInfo) => boolean; status: number };
 }
 
 const space = (call: WalkCall) => call.place!.space;
@@ -155,7 +152,6 @@ const documentVariants: Example[] = (
   check(response, call) {
     expect((response.json() as { access: string }).access).toBe(can_(call, write) ? 'write' : 'read');
   },
-  knownDeviation: { applies: knownDeviations.documentRefusedAsForbidden, status: 403 },
 }));
 
 export const routeExamples: Record<string, Example[]> = {

@@ -67,6 +67,18 @@ function addRecommendation(doc: Y.Doc, id: string, title: string, runs: { insert
   });
 }
 
+/**
+ * Replaces a map's value with a JSON value (Yjs's ContentJSON, which old clients wrote and any client
+ * may send): unlike text, which travels as UTF-8, it can carry a lone surrogate to the server.
+ */
+function setJsonValue(doc: Y.Doc, map: Y.Map<unknown>, key: string, value: unknown): void {
+  doc.transact((transaction) => {
+    const left = map._map.get(key) ?? null;
+    const id = Y.createID(doc.clientID, Y.getState(doc.store, doc.clientID));
+    new Y.Item(id, left, left?.lastId ?? null, null, null, map, key, new Y.ContentJSON([value])).integrate(transaction, 0);
+  });
+}
+
 const signOffsPath = '/api/spaces/asukasraati/recommendations/sign-offs';
 const signOffPath = (id: string) => `/api/spaces/asukasraati/recommendations/${id}/sign-off`;
 
@@ -268,5 +280,23 @@ describe('jury recommendations, sign-offs and the frozen statement', () => {
     expect((await request('GET', '/api/statements?space=no-such-space')).statusCode).toBe(404);
     expect((await request('GET', '/api/statements/00000000-0000-4000-8000-000000000000.md')).statusCode).toBe(404);
     expect((await request('GET', '/api/statements/not-a-uuid')).statusCode).toBe(404);
+  });
+
+  it('freezes a statement whatever a juror typed: NUL, control characters and a lone surrogate are left out', async () => {
+    const a = open('raati');
+    await synced(a);
+    addRecommendation(a.doc, 'rec-nul3', 'Näkymätön\u0000 merkki', [{ insert: 'Teksti\u0000 jossa\u0007 ohjausmerkki.' }], 'Perustelu\u0000.');
+    addRecommendation(a.doc, 'rec-puolikas4', 'Väliaikainen', [{ insert: 'Teksti.' }], 'Perustelu.');
+    const recommendations = a.doc.getArray<Y.Map<unknown>>('recommendations');
+    setJsonValue(a.doc, recommendations.get(recommendations.length - 1), 'title', 'Puolikas \uD800 merkki');
+    await eventually(async () => (await signOffs('raati')).recommendations.some((r) => r.title.startsWith('Puolikas')), 10_000, 'both recommendations on the server');
+
+    const response = await request('POST', '/api/spaces/asukasraati/statements', 'puheenjohtaja', {});
+    expect(response.statusCode, response.body).toBe(201);
+    const { url: address } = response.json<{ url: string }>();
+    const record = (await request('GET', address)).json<{ content: { recommendations: { title: string }[] } }>();
+    expect(record.content.recommendations.slice(-2).map((r) => r.title)).toEqual(['Näkymätön merkki', 'Puolikas \uFFFD merkki']);
+    expect((await request('GET', `${address}.md`)).body).toContain('Teksti jossa ohjausmerkki.');
+    for (const suffix of ['', '.html', '.md', '.json']) expect((await request('GET', `${address}${suffix}`)).body).not.toMatch(/\u0000|\\u0000|\u0007|\\u0007|\\ud800/i);
   });
 });
