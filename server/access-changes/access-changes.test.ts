@@ -81,8 +81,9 @@ describe('a document socket whose person loses a right', () => {
     text(juror).insert(0, 'Jälkeen: tämä ei saa tallentua. ');
 
     await eventually(() => juror.closeCodes.includes(closeCodes.accessChanged), 1000, 'closed with accessChanged within a second');
-    // The editor reconnects, as it is told to, and is refused: the person is no longer a juror.
-    await eventually(() => juror.closeCodes.includes(closeCodes.forbidden), 5000, 'the reconnect refused');
+    // The editor reconnects, as it is told to, and is refused: no longer a juror, they may not even
+    // see the members-only jury, so its document answers as one that does not exist.
+    await eventually(() => juror.closeCodes.includes(closeCodes.notFound), 5000, 'the reconnect refused');
     expect(t.app.documents.stats.droppedUpdates).toBeGreaterThan(dropped);
     const stored = (await storedDoc(t.app.db.sql, name)).getText('t').toString();
     expect(stored).toContain('Ennen');
