@@ -47,6 +47,8 @@ export type SpacePermissions = {
   appointStaff: boolean;
   update: boolean;
   manageMeetings: boolean;
+  signOff: boolean;
+  freezeStatement: boolean;
 };
 
 export type SpaceDetail = Space & { permissions?: SpacePermissions; myRoles?: string[] };

@@ -10,4 +10,6 @@ export const noPermissions: SpacePermissions = {
   appointStaff: false,
   update: false,
   manageMeetings: false,
+  signOff: false,
+  freezeStatement: false,
 };

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/demo-town.ts';
-import { can, type Action, type Actor, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
+import { DEMO_PASSWORD, demoAccounts } from '../../db/demo-town.ts';
+import { can, canAppoint, type Action, type Actor, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
 import { knownDeviations } from './known-deviations.ts';
 import { extraSession, type SpaceInfo, type Town, type Walker } from './town.ts';
 import type { WalkFixtures } from './walk-fixtures.ts';
@@ -140,6 +140,35 @@ const peopleVariants = (method: 'POST' | 'DELETE') =>
     }),
   );
 
+/** The walker appointing themself a juror: refused to whoever holds a role kept apart from it (the chair). */
+const selfAppointment: Example = {
+  label: 'juror, themself',
+  scope: 'space',
+  kinds: ['jury'],
+  allowed: { rule: "canAppoint(juror, 'self')", decide: (call) => canAppoint(call.actor, 'juror', space(call), 'self') },
+  async request(call) {
+    await ownRoles.before(call);
+    const email = demoAccounts.find((a) => a.key === call.who)?.email ?? call.target.email;
+    return { params: slug(call), payload: { email, role: 'juror' } };
+  },
+  after: (call) => ownRoles.after(call),
+};
+
+/** The walker signing off while holding a juror's role besides their own: the chair is refused whatever they hold. */
+const withJuror = (actor: Actor): Actor => ({ ...actor, roles: new Set([...actor.roles, 'juror']) });
+const signOffAlsoJuror: Example = {
+  label: 'also a juror',
+  scope: 'space',
+  kinds: ['jury'],
+  allowed: { rule: 'recommendations.signOff, holding juror too', decide: (call) => call.userId !== null && can(withJuror(call.actor), 'recommendations.signOff', space(call)) },
+  async request(call) {
+    await ownRoles.before(call);
+    if (call.userId) await call.fx.setRoles(space(call).id, call.userId, [...withJuror(call.actor).roles]);
+    return { params: { ...slug(call), recommendationId: call.place!.recommendationId! }, payload: { stance: 'agree' } };
+  },
+  after: (call) => ownRoles.after(call),
+};
+
 const documentVariants: Example[] = (
   [
     ['notes', 'room.watch', 'notes.write', undefined],
@@ -228,6 +257,8 @@ export const routeExamples: Record<string, Example[]> = {
           appointStaff: can_(call, 'space.appointStaff'),
           update: can_(call, 'space.update'),
           manageMeetings: can_(call, 'meeting.manage'),
+          signOff: can_(call, 'recommendations.signOff'),
+          freezeStatement: can_(call, 'statement.freeze'),
         });
       },
     },
@@ -248,7 +279,7 @@ export const routeExamples: Record<string, Example[]> = {
       },
     },
   ],
-  'POST /api/spaces/{slug}/people': peopleVariants('POST'),
+  'POST /api/spaces/{slug}/people': [...peopleVariants('POST'), selfAppointment],
   'DELETE /api/spaces/{slug}/people/{userId}/roles/{role}': peopleVariants('DELETE'),
 
   // ---- Threads and posts
@@ -463,6 +494,7 @@ export const routeExamples: Record<string, Example[]> = {
       allowed: 'recommendations.signOff',
       request: (call) => ({ params: { ...slug(call), recommendationId: call.place!.recommendationId ?? 'r-none' }, payload: { stance: 'agree' } }),
     },
+    signOffAlsoJuror,
   ],
   'DELETE /api/spaces/{slug}/recommendations/{recommendationId}/sign-off': [
     {

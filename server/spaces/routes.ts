@@ -25,6 +25,8 @@ const SpacePermissions = Type.Object({
   appointStaff: Type.Boolean(),
   update: Type.Boolean(),
   manageMeetings: Type.Boolean(),
+  signOff: Type.Boolean(),
+  freezeStatement: Type.Boolean(),
 });
 
 const SpaceDetail = Type.Intersect([Space, Type.Object({ permissions: SpacePermissions, myRoles: Type.Array(Type.String()) })]);
@@ -66,6 +68,8 @@ function spaceDetail(space: SpaceRow, actor: Actor) {
       appointStaff: can(actor, 'space.appointStaff', space),
       update: can(actor, 'space.update', space),
       manageMeetings: can(actor, 'meeting.manage', space),
+      signOff: can(actor, 'recommendations.signOff', space),
+      freezeStatement: can(actor, 'statement.freeze', space),
     },
     myRoles: [...actor.roles],
   };
