@@ -119,10 +119,11 @@ export function can(actor: Actor, action: Action, space: SpaceContext): boolean 
   return (who.admin && actor.isAdmin) || who.roles.some((role) => actor.roles.has(role));
 }
 
-const staffRoles: ReadonlySet<SpaceRole> = new Set(['chair', 'secretary', 'moderator']);
+/** The roles that speak for the town (and a site admin): an admin appoints them, and their names are theirs alone. */
+export const staffRoles: readonly SpaceRole[] = ['chair', 'secretary', 'moderator'];
 
 /** Chairs, secretaries and moderators are appointed by an admin; members and jurors by the space's chair. */
-export const appointAction = (role: SpaceRole): Action => (staffRoles.has(role) ? 'space.appointStaff' : 'space.manageMembers');
+export const appointAction = (role: SpaceRole): Action => (staffRoles.includes(role) ? 'space.appointStaff' : 'space.manageMembers');
 
 /**
  * May the actor give `role` to someone? Others: whoever the table lets appoint it (and the audit
