@@ -37,6 +37,7 @@ import { RoomRegistry } from './rooms/registry.ts';
 import { roomRoutes } from './rooms/routes.ts';
 import { spaceThreadRoutes, threadRoutes } from './threads/routes.ts';
 import { validatorCompiler } from './validation.ts';
+import { writeLimits } from './write-limits.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -113,6 +114,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   });
   await app.register(fastifyCookie);
   await app.register(rateLimit, { global: false });
+  await app.register(writeLimits, { limits: config.writeLimits });
   await app.register(originCheck, { publicUrl: config.publicUrl });
   await app.register(sessionCookie, { sql, secureCookies });
 
@@ -125,7 +127,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(publicPageStyles);
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit });
+      await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit, accountSignInLimit: config.accountSignInLimit });
       await api.register(spaceRoutes, { prefix: '/spaces', sql });
       await api.register(spaceThreadRoutes, { prefix: '/spaces', sql });
       await api.register(spacePeopleRoutes, { prefix: '/spaces', sql });

@@ -138,18 +138,53 @@ describe('sign-up and sign-in', () => {
     expect(elsewhere.statusCode, elsewhere.body).toBe(201);
   });
 
-  it('throttles the 11th rapid sign-in attempt', async () => {
-    const attempt = () =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/auth/signin',
-        payload: { email: 'guess@example.fi', password: 'guess' },
-        remoteAddress: '10.0.3.1',
-      });
-    for (let i = 0; i < 10; i += 1) expect((await attempt()).statusCode).toBe(401);
-    const eleventh = await attempt();
-    expect(eleventh.statusCode).toBe(429);
-    expect(eleventh.json().message).toMatch(/rate limit/i);
+  const signInFrom = (remoteAddress: string, email: string, password: string) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/signin', payload: { email, password }, remoteAddress });
+
+  it('locks an account after 10 failed sign-ins from any addresses, alike for an address with no account', async () => {
+    const { payload } = await signUp();
+    for (let i = 0; i < 10; i += 1) expect((await signInFrom(`10.0.3.${i}`, payload.email, 'not the password')).statusCode).toBe(401);
+    // The 11th, from yet another address, is refused even with the right password.
+    const locked = await signInFrom('10.0.3.100', payload.email, payload.password);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json()).toMatchObject({ code: 'sign_in_locked', message: expect.stringMatching(/try again in 15 min/) });
+    expect(locked.cookies).toEqual([]);
+
+    for (let i = 0; i < 10; i += 1) await signInFrom(`10.0.5.${i}`, 'nobody-here@example.fi', 'not the password');
+    const unknown = await signInFrom('10.0.5.100', 'nobody-here@example.fi', 'not the password');
+    expect(unknown.statusCode).toBe(429);
+    expect(unknown.body).toBe(locked.body);
+    // Another account is not affected.
+    const other = await signUp();
+    expect((await signInFrom('10.0.3.100', other.payload.email, other.payload.password)).statusCode).toBe(200);
+  });
+
+  it('counts parallel guesses one by one, and right passwords not at all', async () => {
+    const { payload } = await signUp();
+    for (let i = 0; i < 12; i += 1) expect((await signInFrom(`10.0.6.${i}`, payload.email, payload.password)).statusCode).toBe(200);
+    const guesses = await Promise.all(Array.from({ length: 15 }, (_, i) => signInFrom(`10.0.7.${i}`, payload.email, `guess number ${i}`)));
+    expect(guesses.filter((r) => r.statusCode === 401)).toHaveLength(10);
+    expect(guesses.filter((r) => r.statusCode === 429)).toHaveLength(5);
+  });
+
+  it('lets many people behind one address sign in, and still throttles that address at its own limit', async () => {
+    const people = [];
+    for (let i = 0; i < 12; i += 1) people.push((await signUp()).payload);
+    // A library's 12 computers share 10.0.8.1: with one typo each, 24 attempts in a few minutes.
+    for (const person of people) {
+      expect((await signInFrom('10.0.8.1', person.email, 'typo in it')).statusCode).toBe(401);
+      expect((await signInFrom('10.0.8.1', person.email, person.password)).statusCode).toBe(200);
+    }
+    const strict = await startTestApp({ loginRateLimit: { max: 3, windowMs: 60_000 } });
+    try {
+      const attempt = () => strict.app.inject({ method: 'POST', url: '/api/auth/signin', payload: { email: 'guess@example.fi', password: 'guess' }, remoteAddress: '10.0.9.1' });
+      for (let i = 0; i < 3; i += 1) expect((await attempt()).statusCode).toBe(401);
+      const fourth = await attempt();
+      expect(fourth.statusCode).toBe(429);
+      expect(fourth.json().message).toMatch(/rate limit/i);
+    } finally {
+      await strict.close();
+    }
   });
 });
 

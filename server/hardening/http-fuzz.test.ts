@@ -20,14 +20,14 @@ import { apiRoutes, fillPath, queryString, type ApiRoute } from './api-routes.ts
 import { displayNameProblem } from '../auth/display-name.ts';
 import { passwordProblem } from '../auth/password-policy.ts';
 import { extremeDates, fuzzed, hostileStrings, text, valid, weakPasswords, withInvisible, type Hints } from './arbitraries.ts';
-import { changedTables, databaseFingerprint, extraSession, openTown, seedRecommendation, type Town, type Walker } from './town.ts';
+import { changedTables, databaseFingerprint, extraSession, openTown, seedRecommendation, unthrottled, type Town, type Walker } from './town.ts';
 
 const seed = Number(process.env.FUZZ_SEED ?? 20_260_701);
 const numRuns = Number(process.env.FUZZ_RUNS ?? 12);
 const fuzzers: Walker[] = ['anonymous', 'resident', 'moderator', 'chair', 'admin'];
 
 // The app starts while the file is collected, so each route becomes a test of its own name.
-const t: TestApp = await startTestApp({ demo: true, loginRateLimit: { max: 100_000, windowMs: 60_000 } });
+const t: TestApp = await startTestApp({ demo: true, ...unthrottled });
 const routes: ApiRoute[] = await apiRoutes(t.app);
 let town: Town;
 let hints: Hints;

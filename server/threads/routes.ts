@@ -93,6 +93,7 @@ export const spaceThreadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async 
   app.post(
     '/:slug/threads',
     {
+      preHandler: app.writeLimit.posts,
       schema: {
         tags: ['threads'],
         params: SlugParams,
@@ -186,6 +187,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
   app.post(
     '/threads/:id/posts',
     {
+      preHandler: app.writeLimit.posts,
       schema: {
         tags: ['threads'],
         params: IdParams,
@@ -212,6 +214,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
   app.patch(
     '/posts/:id',
     {
+      preHandler: app.writeLimit.posts,
       schema: {
         tags: ['threads'],
         params: IdParams,
@@ -267,6 +270,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
     app.route({
       method,
       url: '/posts/:id/reactions/:kind',
+      preHandler: app.writeLimit.reactions,
       schema: { tags: ['threads'], params: ReactionParams, response: { 200: Type.Object({ post: Post }), 401: ErrorReply, 404: ErrorReply } },
       handler: async (request) => {
         const { post, space, actor } = await postForAction(sql, request.user, request.params.id, 'post.react');

@@ -29,6 +29,8 @@ describe('threads and posts', () => {
     expect(reply.json().post.bodyHtml).toBe('<p>Hyvä <em>ajatus</em></p>\n');
     const read = await call('GET', `/api/threads/${thread.id}/posts`);
     expect(read.json().posts.map((p: { author: { displayName: string } }) => p.author.displayName)).toEqual(['Aino Asukas', 'Mira Valvoja']);
+    // Staff are marked as such beside their name, so a look-alike name cannot pass for theirs.
+    expect(read.json().posts.map((p: { author: { staffRoles: string[] } }) => p.author.staffRoles)).toEqual([[], ['moderator']]);
     const detail = (await call('GET', `/api/threads/${thread.id}`)).json();
     expect(detail.thread.postCount).toBe(2);
     expect(detail.canPost).toBe(false);
@@ -104,13 +106,29 @@ describe('threads and posts', () => {
   });
 
   it('pages through a space’s threads, most recently active first', async () => {
-    const first = await newThread();
-    const second = await newThread();
-    await call('POST', `/api/threads/${first.thread.id}/posts`, 'asukas', { body: 'nosto' });
+    // Written by the moderator: the resident has used up a minute's posting in the tests above.
+    const first = await newThread('moderaattori');
+    const second = await newThread('moderaattori');
+    await call('POST', `/api/threads/${first.thread.id}/posts`, 'moderaattori', { body: 'nosto' });
     const page1 = (await call('GET', '/api/spaces/ymparistofoorumi/threads?limit=1')).json();
     expect(page1.threads[0].id).toBe(first.thread.id);
     const page2 = (await call('GET', `/api/spaces/ymparistofoorumi/threads?limit=1&before=${page1.nextCursor}`)).json();
     expect(page2.threads[0].id).toBe(second.thread.id);
+  });
+
+  it('lets one person write only so much at once: of 15 parallel replies, 10 land, the rest are told to wait', async () => {
+    const { thread } = await newThread('moderaattori');
+    const replies = await Promise.all(Array.from({ length: 15 }, (_, i) => call('POST', `/api/threads/${thread.id}/posts`, 'puheenjohtaja', { body: `Vastaus ${i}` })));
+    expect(replies.filter((r) => r.statusCode === 201)).toHaveLength(10);
+    const refused = replies.filter((r) => r.statusCode === 429);
+    expect(refused).toHaveLength(5);
+    expect(refused[0]!.json()).toMatchObject({ code: 'posting_too_fast', message: expect.stringMatching(/try again in \d+ s/) });
+    expect(Number(refused[0]!.headers['retry-after'])).toBeGreaterThan(0);
+    const [stored] = await t.app.db.sql<{ n: number }[]>`select count(*)::int as n from posts where thread_id = ${thread.id}`;
+    expect(stored!.n).toBe(11);
+    // A new thread and an edit come out of the same budget; someone else's does not.
+    expect((await call('POST', '/api/spaces/ymparistofoorumi/threads', 'puheenjohtaja', { title: 'Vielä', body: 'Yksi' })).statusCode).toBe(429);
+    expect((await call('POST', `/api/threads/${thread.id}/posts`, 'moderaattori', { body: 'Minä vielä' })).statusCode).toBe(201);
   });
 
   it('answers bad input with 400 naming the field', async () => {
