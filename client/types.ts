@@ -71,11 +71,14 @@ export type ActiveThread = Thread & { spaceSlug: string };
 export type ReactionKind = 'like' | 'agree' | 'insightful' | 'thanks';
 export const REACTION_KINDS: readonly ReactionKind[] = ['like', 'agree', 'insightful', 'thanks'];
 
+/** A post's author, with the staff roles they hold where the post is (`admin` for a site admin). */
+export type Author = Person & { staffRoles: string[] };
+
 export type Post = {
   id: string;
   seq: string;
   threadId: string;
-  author: Person;
+  author: Author;
   /** Server-rendered, sanitised HTML; null when hidden from this reader. */
   bodyHtml: string | null;
   /** Only for those who may edit or restore it. */
