@@ -39,6 +39,7 @@ export const SPACE_ROLES: readonly SpaceRole[] = ['member', 'juror', 'moderator'
 
 /** What the signed-in user may do in a space (from `GET /api/spaces/:slug`). */
 export type SpacePermissions = {
+  readThreads: boolean;
   createThread: boolean;
   join: boolean;
   leave: boolean;

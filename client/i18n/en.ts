@@ -1,4 +1,4 @@
-import { accountStrings } from './areas/accounts.ts';
+import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
 import { mediaStrings } from './areas/media.ts';
@@ -624,7 +624,7 @@ export const en = {
   ...editorStrings.en,
   ...minutesStrings.en,
   ...juryStrings.en,
-  ...accountStrings.en,
+  ...safetyStrings.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,4 @@
-import { accountStrings } from './areas/accounts.ts';
+import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
 import { mediaStrings } from './areas/media.ts';
@@ -620,5 +620,5 @@ export const fi = {
   ...editorStrings.fi,
   ...minutesStrings.fi,
   ...juryStrings.fi,
-  ...accountStrings.fi,
+  ...safetyStrings.fi,
 } as const satisfies Dictionary;

@@ -1,4 +1,4 @@
-import { accountStrings } from './areas/accounts.ts';
+import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
 import { mediaStrings } from './areas/media.ts';
@@ -620,5 +620,5 @@ export const sv = {
   ...editorStrings.sv,
   ...minutesStrings.sv,
   ...juryStrings.sv,
-  ...accountStrings.sv,
+  ...safetyStrings.sv,
 } as const satisfies Dictionary;

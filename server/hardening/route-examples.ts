@@ -78,17 +78,17 @@ const meetingBody = (startsInDays = 30) => {
 };
 const can_ = (call: WalkCall, action: Action) => can(call.actor, action, space(call));
 
-/** The slugs a list may show the walker, among the spaces of the walk, and those it must not. */
-async function visibility(call: WalkCall): Promise<{ shown: Set<string>; hidden: Set<string> }> {
+/** The slugs a list may show the walker (where the table allows `action`), among the spaces of the walk, and those it must not. */
+async function visibility(call: WalkCall, action: Action = 'space.view'): Promise<{ shown: Set<string>; hidden: Set<string> }> {
   const shown = new Set<string>();
   const hidden = new Set<string>();
-  for (const s of call.town.spaces) (can(await call.town.actorIn(call.who, s.id), 'space.view', s) ? shown : hidden).add(s.slug);
+  for (const s of call.town.spaces) (can(await call.town.actorIn(call.who, s.id), action, s) ? shown : hidden).add(s.slug);
   return { shown, hidden };
 }
 
-async function expectOnlyVisible(call: WalkCall, slugs: string[]): Promise<void> {
-  const { hidden } = await visibility(call);
-  expect(slugs.filter((s) => hidden.has(s)), 'spaces the walker may not see, listed anyway').toEqual([]);
+async function expectOnlyVisible(call: WalkCall, slugs: string[], action: Action = 'space.view'): Promise<void> {
+  const { hidden } = await visibility(call, action);
+  expect(slugs.filter((s) => hidden.has(s)), `spaces where the walker may not ${action}, listed anyway`).toEqual([]);
 }
 
 const restoreRoles = (userOf: (call: WalkCall) => string | null) => {
@@ -251,6 +251,7 @@ export const routeExamples: Record<string, Example[]> = {
       check(response, call) {
         const { permissions } = (response.json() as { space: { permissions: Record<string, boolean> } }).space;
         expect(permissions).toMatchObject({
+          readThreads: can_(call, 'thread.read'),
           createThread: can_(call, 'thread.create'),
           moderate: can_(call, 'moderation.read'),
           manageMembers: can_(call, 'space.manageMembers'),
@@ -288,15 +289,15 @@ export const routeExamples: Record<string, Example[]> = {
       scope: 'site',
       allowed: 'anyone',
       request: () => ({ query: [['limit', '50']] }),
-      check: (response, call) => expectOnlyVisible(call, (response.json() as { threads: { spaceSlug: string }[] }).threads.map((t) => t.spaceSlug)),
+      check: (response, call) => expectOnlyVisible(call, (response.json() as { threads: { spaceSlug: string }[] }).threads.map((t) => t.spaceSlug), 'thread.read'),
     },
   ],
-  'GET /api/spaces/{slug}/threads': [{ scope: 'space', allowed: 'space.view', request: (call) => ({ params: slug(call) }) }],
+  'GET /api/spaces/{slug}/threads': [{ scope: 'space', allowed: 'thread.read', request: (call) => ({ params: slug(call) }) }],
   'POST /api/spaces/{slug}/threads': [{ scope: 'space', allowed: 'thread.create', request: (call) => ({ params: slug(call), payload: { title: 'Uusi ketju', body: 'Aloitus' } }) }],
   'GET /api/threads/{id}': [
     {
       scope: 'space',
-      allowed: 'space.view',
+      allowed: 'thread.read',
       request: (call) => ({ params: { id: call.place!.threadId } }),
       check(response, call) {
         const body = response.json() as { canPost: boolean; canModerate: boolean };
@@ -304,7 +305,7 @@ export const routeExamples: Record<string, Example[]> = {
       },
     },
   ],
-  'GET /api/threads/{id}/posts': [{ scope: 'space', allowed: 'space.view', request: (call) => ({ params: { id: call.place!.threadId } }) }],
+  'GET /api/threads/{id}/posts': [{ scope: 'space', allowed: 'thread.read', request: (call) => ({ params: { id: call.place!.threadId } }) }],
   'POST /api/threads/{id}/posts': [{ scope: 'space', allowed: 'post.create', request: (call) => ({ params: { id: call.place!.threadId }, payload: { body: 'Vastaus' } }) }],
   'PATCH /api/posts/{id}': [
     {
@@ -376,7 +377,13 @@ export const routeExamples: Record<string, Example[]> = {
       scope: 'site',
       allowed: 'anyone',
       request: () => ({ query: [['q', 'penkit']] }),
-      check: (response, call) => expectOnlyVisible(call, (response.json() as { results: { spaceSlug: string }[] }).results.map((r) => r.spaceSlug)),
+      async check(response, call) {
+        const results = (response.json() as { results: { type: string; spaceSlug: string }[] }).results;
+        await expectOnlyVisible(call, results.map((r) => r.spaceSlug));
+        const inThreads = results.filter((r) => r.type === 'thread' || r.type === 'post');
+        expect(inThreads.length, 'the search finds the walk’s threads at all').toBeGreaterThan(0);
+        await expectOnlyVisible(call, inThreads.map((r) => r.spaceSlug), 'thread.read');
+      },
     },
   ],
 

@@ -65,10 +65,12 @@ const rules = {
   'space.join': { who: 'signedIn', when: isOpenForum },
   'space.listPeople': { who: 'inSpace' },
 
+  /** A listed jury shows its page, schedule and statements to all, but its threads are its deliberation, like its sessions. */
+  'thread.read': { who: 'viewer', inJury: 'inSpace' },
   'thread.create': { who: 'inSpace' },
   'post.create': { who: 'inSpace' },
-  'post.react': { who: 'signedIn' },
-  'post.report': { who: 'signedIn' },
+  'post.react': { who: 'signedIn', inJury: 'inSpace' },
+  'post.report': { who: 'signedIn', inJury: 'inSpace' },
   'post.hide': { who: staff('moderator', 'chair') },
   'thread.lock': { who: staff('moderator', 'chair') },
   'user.mute': { who: staff('moderator', 'chair') },

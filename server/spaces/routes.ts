@@ -17,6 +17,7 @@ export const Space = Type.Object({
 });
 
 const SpacePermissions = Type.Object({
+  readThreads: Type.Boolean(),
   createThread: Type.Boolean(),
   join: Type.Boolean(),
   leave: Type.Boolean(),
@@ -60,6 +61,7 @@ function spaceDetail(space: SpaceRow, actor: Actor) {
   return {
     ...space,
     permissions: {
+      readThreads: can(actor, 'thread.read', space),
       createThread: can(actor, 'thread.create', space),
       join: can(actor, 'space.join', space) && actor.roles.size === 0,
       leave: can(actor, 'space.join', space) && isMember,

@@ -6,7 +6,7 @@ let t: TestApp;
 const cookies: Record<string, string> = {};
 beforeAll(async () => {
   t = await startTestApp({ demo: true });
-  for (const who of ['asukas', 'raati', 'moderaattori', 'puheenjohtaja']) {
+  for (const who of ['asukas', 'raati', 'raati2', 'moderaattori', 'puheenjohtaja']) {
     cookies[who] = await signIn(t.app, `${who}@pihlajalahti.example`, DEMO_PASSWORD);
   }
 });
@@ -60,6 +60,27 @@ describe('threads and posts', () => {
     const active = (await call('GET', '/api/threads/active?limit=50', 'asukas')).json().threads.map((x: { id: string }) => x.id);
     expect(active).not.toContain(thread.id);
     expect((await call('GET', `/api/threads/${thread.id}`, 'raati')).statusCode).toBe(200);
+  });
+
+  it('keeps the threads of a publicly listed jury for its people, as its sessions are', async () => {
+    const { thread, post } = await newThread('raati2', 'kuntalaisraati', 'Harkintaa kirjastoautosta');
+    // The jury's page is public...
+    expect((await call('GET', '/api/spaces/kuntalaisraati')).statusCode).toBe(200);
+    // ...its deliberation is not.
+    for (const [who, status] of [[undefined, 401], ['asukas', 403]] as const) {
+      expect((await call('GET', '/api/spaces/kuntalaisraati/threads', who)).statusCode, `${who} list`).toBe(status);
+      expect((await call('GET', `/api/threads/${thread.id}`, who)).statusCode, `${who} thread`).toBe(status);
+      expect((await call('GET', `/api/threads/${thread.id}/posts`, who)).statusCode, `${who} posts`).toBe(status);
+      const active = (await call('GET', '/api/threads/active?limit=50', who)).json().threads.map((x: { id: string }) => x.id);
+      expect(active).not.toContain(thread.id);
+      const found = (await call('GET', '/api/search?q=kirjastoautosta', who)).json().results.map((r: { id: string }) => r.id);
+      expect(found).not.toContain(post.id);
+    }
+    expect((await call('PUT', `/api/posts/${post.id}/reactions/like`, 'asukas')).statusCode).toBe(403);
+    expect((await call('POST', `/api/posts/${post.id}/reports`, 'asukas', { reason: 'x' })).statusCode).toBe(403);
+    const guest = (await call('GET', '/api/spaces/kuntalaisraati')).json().space.permissions;
+    expect(guest.readThreads).toBe(false);
+    expect((await call('GET', `/api/threads/${thread.id}/posts`, 'puheenjohtaja')).statusCode).toBe(200);
   });
 
   it('keeps the history of an edited post for its author, and lets nobody else edit', async () => {

@@ -1,7 +1,7 @@
 import { area } from './area.ts';
 
-/** Strings of account safety: why a password or a display name is refused, locked sign-ins, write limits. */
-export const accountStrings = area({
+/** Strings of the platform's safety rules: why a password or a display name is refused, locked sign-ins, write limits, private threads. */
+export const safetyStrings = area({
   en: {
     'error.code.password_too_short': 'The password is too short.',
     'error.code.password_too_long': 'The password is too long.',
@@ -21,6 +21,7 @@ export const accountStrings = area({
     'error.code.separated_roles': 'You cannot give yourself this role: it is kept apart from a role you hold. Ask an administrator.',
     'validation.passwordTooLong': 'The password must be at most {max} characters long.',
     'role.admin': 'Administrator',
+    'space.threadsPrivate': 'The jury’s discussion is for its members. Its recommendations are published as statements.',
   },
   fi: {
     'error.code.password_too_short': 'Salasana on liian lyhyt.',
@@ -41,6 +42,7 @@ export const accountStrings = area({
     'error.code.separated_roles': 'Et voi antaa tätä roolia itsellesi: se pidetään erillään roolista, joka sinulla on. Pyydä ylläpitäjää.',
     'validation.passwordTooLong': 'Salasanassa saa olla enintään {max} merkkiä.',
     'role.admin': 'Ylläpitäjä',
+    'space.threadsPrivate': 'Raadin keskustelu on sen jäsenille. Sen suositukset julkaistaan kannanottoina.',
   },
   sv: {
     'error.code.password_too_short': 'Lösenordet är för kort.',
@@ -61,5 +63,6 @@ export const accountStrings = area({
     'error.code.separated_roles': 'Du kan inte ge dig själv den här rollen: den hålls åtskild från en roll du har. Be en administratör.',
     'validation.passwordTooLong': 'Lösenordet får ha högst {max} tecken.',
     'role.admin': 'Administratör',
+    'space.threadsPrivate': 'Juryns diskussion är för dess medlemmar. Dess rekommendationer publiceras som ställningstaganden.',
   },
 });
