@@ -318,3 +318,14 @@ describe('the chair is kept apart from the jurors', () => {
     }
   });
 });
+
+describe('a statement’s published titles', () => {
+  it('drop direction overrides and isolates, which would reorder the version, date and tallies after them', async () => {
+    const frozen = await request('POST', '/api/spaces/asukasraati/statements', 'puheenjohtaja', { title: 'Kannanotto \u202Eäksiv\u202C \u2066x\u2069' });
+    expect(frozen.statusCode, frozen.body).toBe(201);
+    const { id } = frozen.json<{ id: string }>();
+    const detail = (await request('GET', `/api/statements/${id}`)).json<{ title: string; html: string; markdown: string }>();
+    expect(detail.title).toBe('Kannanotto äksiv x');
+    expect(detail.html + detail.markdown).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+  });
+});

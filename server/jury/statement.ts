@@ -5,6 +5,7 @@
  */
 import type { Sql } from '../../db/connection.ts';
 import { recordAudit } from '../audit/audit-log.ts';
+import { publishedTitle } from '../documents/published-title.ts';
 import { escapeHtml, escapeMarkdown, type RenderedText } from '../documents/render.ts';
 import type { SpaceRow } from '../spaces/routes.ts';
 import type { Recommendation } from './recommendations.ts';
@@ -105,10 +106,10 @@ export async function freezeStatement(
       id: ids!.id,
       space: { slug: space.slug, name: space.name },
       version,
-      title: args.title?.trim() || `${space.name.fi}: kannanotto`,
+      title: publishedTitle(args.title?.trim() || `${space.name.fi}: kannanotto`),
       frozenAt: frozenAt.toISOString(),
       jurors,
-      recommendations: recommendations.map((r) => ({ number: r.number, id: r.id, title: r.title, text: r.text, rationale: r.rationale, tally: tallyOf(signOffs, r.id) })),
+      recommendations: recommendations.map((r) => ({ number: r.number, id: r.id, title: publishedTitle(r.title), text: r.text, rationale: r.rationale, tally: tallyOf(signOffs, r.id) })),
     };
     const [row] = await tx<StatementRow[]>`
       insert into jury_statements (id, space_id, version, title, frozen_by, frozen_at, html, markdown, content)
