@@ -149,7 +149,9 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
 
   const clientDir = config.clientDir;
   const hasClient = clientDir !== undefined && existsSync(join(clientDir, 'index.html'));
-  if (hasClient) await app.register(fastifyStatic, { root: clientDir, wildcard: false });
+  // Source maps are built for the operators ('hidden' in vite.config.ts) but never served: they
+  // would publish the client's source with its comments, and a reader's browser has no use for them.
+  if (hasClient) await app.register(fastifyStatic, { root: clientDir, wildcard: false, allowedPath: (path) => !path.endsWith('.map') });
   app.setNotFoundHandler(async (request, reply) => {
     const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');
     // The client routes its own paths: any page address gets the app shell.
