@@ -156,7 +156,8 @@ async function visit(who: Person | string | null, path: string): Promise<void> {
   await browser.page.goto(`${town.url}${path}`);
 }
 
-const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
+// Direction controls are left out: published titles drop them (server/documents/published-title.ts), and they show as nothing.
+const normalize = (text: string) => text.replace(/[\u202A-\u202E\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
 /** The tags of the payloads in a Markdown text: what its rendering must show, whatever else it makes of it. */
 const tagsIn = (markdown: string) => markdown.match(/⟦p\d+⟧/g) ?? [];
 

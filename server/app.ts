@@ -40,6 +40,7 @@ import { RoomRegistry } from './rooms/registry.ts';
 import { roomRoutes } from './rooms/routes.ts';
 import { spaceThreadRoutes, threadRoutes } from './threads/routes.ts';
 import { validatorCompiler } from './validation.ts';
+import { writeLimits } from './write-limits.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -128,6 +129,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   });
   await app.register(fastifyCookie);
   await app.register(rateLimit, { global: false });
+  await app.register(writeLimits, { limits: config.writeLimits });
   await app.register(originCheck, { publicUrl: config.publicUrl });
   await app.register(accessChangesPlugin, { changes: accessChanges });
   await app.register(sessionCookie, { sql, secureCookies });
@@ -141,7 +143,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(publicPageStyles);
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit });
+      await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit, accountSignInLimit: config.accountSignInLimit });
       await api.register(spaceRoutes, { prefix: '/spaces', sql });
       await api.register(spaceThreadRoutes, { prefix: '/spaces', sql });
       await api.register(spacePeopleRoutes, { prefix: '/spaces', sql });
@@ -163,7 +165,9 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
 
   const clientDir = config.clientDir;
   const hasClient = clientDir !== undefined && existsSync(join(clientDir, 'index.html'));
-  if (hasClient) await app.register(fastifyStatic, { root: clientDir, wildcard: false });
+  // Source maps are built for the operators ('hidden' in vite.config.ts) but never served: they
+  // would publish the client's source with its comments, and a reader's browser has no use for them.
+  if (hasClient) await app.register(fastifyStatic, { root: clientDir, wildcard: false, allowedPath: (path) => !path.endsWith('.map') });
   app.setNotFoundHandler(async (request, reply) => {
     const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');
     // The client routes its own paths: any page address gets the app shell.

@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { DatabaseOptions } from '../db/connection.ts';
 import { DEFAULT_MEDIA_PORT, type MediaConfig } from '../media/config.ts';
+import type { SignInLimit } from './auth/sign-in-limit.ts';
+import { defaultWriteLimits, type WriteLimits } from './write-limits.ts';
 
 export interface AppConfig {
   database: DatabaseOptions;
@@ -13,7 +15,12 @@ export interface AppConfig {
   publicUrl?: string | undefined;
   /** Behind a reverse proxy: trust its X-Forwarded-* headers. */
   trustProxy: boolean;
+  /** Sign-ins and sign-ups per address: generous, since a library's or a school's people share one. */
   loginRateLimit: { max: number; windowMs: number };
+  /** Failed sign-ins per account (by the email asked for), from any address. */
+  accountSignInLimit: SignInLimit;
+  /** Writing per person: posts (new threads, replies, edits), reports and reactions. */
+  writeLimits: WriteLimits;
   /** Redis for the room bus, so rooms span server processes; absent means one process serves all. */
   redisUrl?: string | undefined;
   /** Begins every Redis channel name, so towns (or test runs) sharing one Redis do not hear each other. */
@@ -34,7 +41,9 @@ const defaults: AppConfig = {
   database: { dataDir: 'memory://' },
   demo: false,
   trustProxy: false,
-  loginRateLimit: { max: 10, windowMs: 60_000 },
+  loginRateLimit: { max: 100, windowMs: 15 * 60_000 },
+  accountSignInLimit: { max: 10, windowMs: 15 * 60_000 },
+  writeLimits: defaultWriteLimits,
   logger: false,
 };
 

@@ -1,3 +1,4 @@
+import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
 import { mediaStrings } from './areas/media.ts';
@@ -625,6 +626,7 @@ export const en = {
   ...editorStrings.en,
   ...minutesStrings.en,
   ...juryStrings.en,
+  ...safetyStrings.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,3 +1,4 @@
+import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
 import { mediaStrings } from './areas/media.ts';
@@ -621,4 +622,5 @@ export const fi = {
   ...editorStrings.fi,
   ...minutesStrings.fi,
   ...juryStrings.fi,
+  ...safetyStrings.fi,
 } as const satisfies Dictionary;

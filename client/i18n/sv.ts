@@ -1,3 +1,4 @@
+import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
 import { mediaStrings } from './areas/media.ts';
@@ -621,4 +622,5 @@ export const sv = {
   ...editorStrings.sv,
   ...minutesStrings.sv,
   ...juryStrings.sv,
+  ...safetyStrings.sv,
 } as const satisfies Dictionary;

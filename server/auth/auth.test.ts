@@ -65,24 +65,126 @@ describe('sign-up and sign-in', () => {
   it('refuses a short password and an invalid email with a message', async () => {
     const short = await signUp({ password: 'short' });
     expect(short.response.statusCode).toBe(400);
-    expect(short.response.json().message).toMatch(/password/);
+    expect(short.response.json()).toMatchObject({ code: 'password_too_short', message: expect.stringMatching(/password/) });
     const invalid = await signUp({ email: 'not-an-email' });
     expect(invalid.response.statusCode).toBe(400);
     expect(invalid.response.json().message).toMatch(/email/);
   });
 
-  it('throttles the 11th rapid sign-in attempt', async () => {
-    const attempt = () =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/auth/signin',
-        payload: { email: 'guess@example.fi', password: 'guess' },
-        remoteAddress: '10.0.3.1',
-      });
-    for (let i = 0; i < 10; i += 1) expect((await attempt()).statusCode).toBe(401);
-    const eleventh = await attempt();
-    expect(eleventh.statusCode).toBe(429);
-    expect(eleventh.json().message).toMatch(/rate limit/i);
+  it('refuses common, patterned and personal passwords, saying why, and creates no account', async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['repeated', { password: 'aaaaaaaaaa' }, 'password_repetitive'],
+      ['common with digits', { password: 'Password123!' }, 'password_common'],
+      ['along the keyboard', { password: 'qwerty123456' }, 'password_common'],
+      ['backwards', { password: '9876543210' }, 'password_sequence'],
+      ['own name', { displayName: 'Aino Asukas', password: 'AinoAsukas2024' }, 'password_personal'],
+      ['site name', { password: 'Aukio2024!!' }, 'password_personal'],
+      ['too long', { password: 'x'.repeat(300) }, 'password_too_long'],
+    ];
+    for (const [label, overrides, code] of cases) {
+      const { response, payload } = await signUp(overrides);
+      expect(response.statusCode, `${label}: ${response.body}`).toBe(400);
+      expect(response.json().code, label).toBe(code);
+      expect(response.cookies).toEqual([]);
+      expect(await t.app.db.sql`select 1 from users where email = ${payload.email}`).toEqual([]);
+    }
+  });
+
+  it('stores a display name normalised, and refuses one with control or invisible characters or nothing to read', async () => {
+    const { response } = await signUp({ displayName: '  Aino\u00A0\u00A0Asukas ' });
+    expect(response.json().user.displayName).toBe('Aino Asukas');
+    const cases: [string, string][] = [
+      ['\u202EsakusA oniA', 'display_name_invisible'],
+      ['Aino\u2066 Asukas', 'display_name_invisible'],
+      ['\u200B\u200C\u200D\u2060\uFEFF', 'display_name_invisible'],
+      ['Aino\u0007', 'display_name_invisible'],
+      ['\u3164', 'display_name_invisible'],
+      ['---', 'display_name_no_letters'],
+    ];
+    for (const [displayName, code] of cases) {
+      const refused = await signUp({ displayName });
+      expect(refused.response.statusCode, `${JSON.stringify(displayName)}: ${refused.response.body}`).toBe(400);
+      expect(refused.response.json().code).toBe(code);
+      expect(await t.app.db.sql`select 1 from users where email = ${refused.payload.email}`).toEqual([]);
+    }
+  });
+
+  it('refuses a display name that copies, or looks like, a staff member’s', async () => {
+    const { response } = await signUp({ displayName: 'Maija Moderaattori' });
+    const moderator = response.json().user.id as string;
+    // Before she holds a staff role, her name is anyone's to share.
+    expect((await signUp({ displayName: 'Maija Moderaattori' })).response.statusCode).toBe(201);
+    const [space] = await t.app.db.sql<{ id: string }[]>`
+      insert into spaces (slug, kind, visibility, name, description)
+      values ('nimitesti', 'forum', 'public', ${t.app.db.sql.json({ fi: 'N', sv: 'N', en: 'N' })}, ${t.app.db.sql.json({ fi: 'N', sv: 'N', en: 'N' })}) returning id`;
+    await t.app.db.sql`insert into space_roles (space_id, user_id, role) values (${space!.id}, ${moderator}, 'moderator')`;
+    for (const copy of ['Maija Moderaattori', 'maija  MODERAATTORI', 'Мaija Moderaattori' /* Cyrillic М */, 'Maija ModeraattorI', 'Maija.Moderaattori']) {
+      const refused = await signUp({ displayName: copy });
+      expect(refused.response.statusCode, copy).toBe(400);
+      expect(refused.response.json().code).toBe('display_name_staff');
+    }
+    expect((await signUp({ displayName: 'Maija Moderaattorinen' })).response.statusCode).toBe(201);
+    // A site admin's name is protected too.
+    const admin = await signUp({ displayName: 'Ylläpidon Ansa' });
+    await t.app.db.sql`update users set is_admin = true where id = ${admin.response.json().user.id}`;
+    expect((await signUp({ displayName: 'YIläpidon Ansa' })).response.json().code).toBe('display_name_staff');
+  });
+
+  it('refuses a password made of the name of the town the site is on', async () => {
+    const payload = { email: `townsperson@example.fi`, password: 'Pihlajalahti2024', displayName: 'Asukas' };
+    const refused = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload, headers: { host: 'osallistu.pihlajalahti.fi' }, remoteAddress: '10.0.4.1' });
+    expect(refused.json().code).toBe('password_personal');
+    const elsewhere = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload, headers: { host: 'aukio.example.org' }, remoteAddress: '10.0.4.2' });
+    expect(elsewhere.statusCode, elsewhere.body).toBe(201);
+  });
+
+  const signInFrom = (remoteAddress: string, email: string, password: string) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/signin', payload: { email, password }, remoteAddress });
+
+  it('locks an account after 10 failed sign-ins from any addresses, alike for an address with no account', async () => {
+    const { payload } = await signUp();
+    for (let i = 0; i < 10; i += 1) expect((await signInFrom(`10.0.3.${i}`, payload.email, 'not the password')).statusCode).toBe(401);
+    // The 11th, from yet another address, is refused even with the right password.
+    const locked = await signInFrom('10.0.3.100', payload.email, payload.password);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json()).toMatchObject({ code: 'sign_in_locked', message: expect.stringMatching(/try again in 15 min/) });
+    expect(locked.cookies).toEqual([]);
+
+    for (let i = 0; i < 10; i += 1) await signInFrom(`10.0.5.${i}`, 'nobody-here@example.fi', 'not the password');
+    const unknown = await signInFrom('10.0.5.100', 'nobody-here@example.fi', 'not the password');
+    expect(unknown.statusCode).toBe(429);
+    expect(unknown.body).toBe(locked.body);
+    // Another account is not affected.
+    const other = await signUp();
+    expect((await signInFrom('10.0.3.100', other.payload.email, other.payload.password)).statusCode).toBe(200);
+  });
+
+  it('counts parallel guesses one by one, and right passwords not at all', async () => {
+    const { payload } = await signUp();
+    for (let i = 0; i < 12; i += 1) expect((await signInFrom(`10.0.6.${i}`, payload.email, payload.password)).statusCode).toBe(200);
+    const guesses = await Promise.all(Array.from({ length: 15 }, (_, i) => signInFrom(`10.0.7.${i}`, payload.email, `guess number ${i}`)));
+    expect(guesses.filter((r) => r.statusCode === 401)).toHaveLength(10);
+    expect(guesses.filter((r) => r.statusCode === 429)).toHaveLength(5);
+  });
+
+  it('lets many people behind one address sign in, and still throttles that address at its own limit', async () => {
+    const people = [];
+    for (let i = 0; i < 12; i += 1) people.push((await signUp()).payload);
+    // A library's 12 computers share 10.0.8.1: with one typo each, 24 attempts in a few minutes.
+    for (const person of people) {
+      expect((await signInFrom('10.0.8.1', person.email, 'typo in it')).statusCode).toBe(401);
+      expect((await signInFrom('10.0.8.1', person.email, person.password)).statusCode).toBe(200);
+    }
+    const strict = await startTestApp({ loginRateLimit: { max: 3, windowMs: 60_000 } });
+    try {
+      const attempt = () => strict.app.inject({ method: 'POST', url: '/api/auth/signin', payload: { email: 'guess@example.fi', password: 'guess' }, remoteAddress: '10.0.9.1' });
+      for (let i = 0; i < 3; i += 1) expect((await attempt()).statusCode).toBe(401);
+      const fourth = await attempt();
+      expect(fourth.statusCode).toBe(429);
+      expect(fourth.json().message).toMatch(/rate limit/i);
+    } finally {
+      await strict.close();
+    }
   });
 });
 

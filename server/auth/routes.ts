@@ -1,15 +1,19 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
-import { conflict, notFound, unauthorized } from '../errors.ts';
+import { conflict, HttpError, notFound, unauthorized } from '../errors.ts';
 import { ErrorReply } from '../schemas.ts';
+import { acceptableDisplayName } from './display-name-check.ts';
+import { refuseWeakPassword } from './password-check.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
 import { createSession, generateSessionToken, invalidateSession, type SessionUser } from './sessions.ts';
+import { AccountSignInLimit, type SignInLimit } from './sign-in-limit.ts';
 
 export interface AuthRoutesOptions {
   sql: Sql;
   secureCookies: boolean;
   loginRateLimit: { max: number; windowMs: number };
+  accountSignInLimit: SignInLimit;
 }
 
 const User = Type.Object({
@@ -23,7 +27,8 @@ const Email = Type.String({ format: 'email', maxLength: 254 });
 const Credentials = Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 1024 }) });
 const SignUp = Type.Object({
   email: Email,
-  password: Type.String({ minLength: 10, maxLength: 1024 }),
+  // Length and strength are the password policy's (password-policy.ts), with messages of its own.
+  password: Type.String({ maxLength: 1024 }),
   displayName: Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' }),
 });
 const SessionInfo = Type.Object({
@@ -36,8 +41,9 @@ const SessionInfo = Type.Object({
 
 export const emailKey = (email: string) => email.trim().toLowerCase();
 
-export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { sql, secureCookies, loginRateLimit }) => {
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { sql, secureCookies, loginRateLimit, accountSignInLimit }) => {
   const throttle = { rateLimit: { max: loginRateLimit.max, timeWindow: loginRateLimit.windowMs } };
+  const accountLimit = new AccountSignInLimit(accountSignInLimit);
 
   async function startSession(request: Parameters<typeof setSessionCookie>[0], reply: Parameters<typeof setSessionCookie>[1], userId: string) {
     const token = generateSessionToken();
@@ -52,11 +58,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       schema: { tags: ['auth'], body: SignUp, response: { 201: UserReply, 400: ErrorReply, 409: ErrorReply, 429: ErrorReply } },
     },
     async (request, reply) => {
-      const { email, password, displayName } = request.body;
+      const { email, password } = request.body;
+      const displayName = await acceptableDisplayName(sql, request.body.displayName);
+      refuseWeakPassword(password, { email, displayName, siteHost: request.hostname });
       const passwordHash = await hashPassword(password);
       const [user] = await sql<SessionUser[]>`
         insert into users (email, email_key, display_name, password_hash)
-        values (${email.trim()}, ${emailKey(email)}, ${displayName.trim()}, ${passwordHash})
+        values (${email.trim()}, ${emailKey(email)}, ${displayName}, ${passwordHash})
         on conflict (email_key) do nothing
         returning id, email, display_name as "displayName", is_admin as "isAdmin"`;
       if (!user) throw conflict('An account with this email already exists', 'email_taken');
@@ -73,11 +81,19 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     },
     async (request, reply) => {
       const { email, password } = request.body;
+      const key = emailKey(email);
+      const waitMs = accountLimit.begin(key);
+      if (waitMs !== null) {
+        const minutes = Math.ceil(waitMs / 60_000);
+        reply.header('retry-after', Math.ceil(waitMs / 1000));
+        throw new HttpError(429, `Too many failed sign-ins to this email address: try again in ${minutes} min`, 'sign_in_locked');
+      }
       const [row] = await sql<(SessionUser & { passwordHash: string })[]>`
         select id, email, display_name as "displayName", is_admin as "isAdmin", password_hash as "passwordHash"
-        from users where email_key = ${emailKey(email)}`;
+        from users where email_key = ${key}`;
       const ok = row ? await verifyPassword(row.passwordHash, password) : await verifyAgainstDecoy(password);
       if (!row || !ok) throw unauthorized('Wrong email or password', 'invalid_credentials');
+      accountLimit.succeeded(key);
       await startSession(request, reply, row.id);
       const { passwordHash: _, ...user } = row;
       return { user };

@@ -25,11 +25,11 @@ import { can, canView } from '../permissions/permissions.ts';
 import { startTestApp, type TestApp } from '../test-app.ts';
 import { apiRoutes, fillPath, queryString, type ApiRoute } from './api-routes.ts';
 import { routeExamples, type Allowed, type Example, type Place, type WalkCall } from './route-examples.ts';
-import { openTown, seedRecommendation, walkers, type Town, type Walker } from './town.ts';
+import { openTown, seedRecommendation, unthrottled, walkers, type Town, type Walker } from './town.ts';
 import { WalkFixtures } from './walk-fixtures.ts';
 
 const recordingsDir = await mkdtemp(join(tmpdir(), 'aukio-walk-recordings-'));
-const t: TestApp = await startTestApp({ demo: true, loginRateLimit: { max: 100_000, windowMs: 60_000 }, recordingsDir });
+const t: TestApp = await startTestApp({ demo: true, ...unthrottled, recordingsDir });
 const routes: ApiRoute[] = await apiRoutes(t.app);
 let town: Town;
 let fx: WalkFixtures;

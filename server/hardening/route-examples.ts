@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/demo-town.ts';
-import { can, type Action, type Actor, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
+import { DEMO_PASSWORD, demoAccounts } from '../../db/demo-town.ts';
+import { can, canAppoint, type Action, type Actor, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
 import { extraSession, type SpaceInfo, type Town, type Walker } from './town.ts';
 import type { WalkFixtures } from './walk-fixtures.ts';
 
@@ -75,17 +75,17 @@ const meetingBody = (startsInDays = 30) => {
 };
 const can_ = (call: WalkCall, action: Action) => can(call.actor, action, space(call));
 
-/** The slugs a list may show the walker, among the spaces of the walk, and those it must not. */
-async function visibility(call: WalkCall): Promise<{ shown: Set<string>; hidden: Set<string> }> {
+/** The slugs a list may show the walker (where the table allows `action`), among the spaces of the walk, and those it must not. */
+async function visibility(call: WalkCall, action: Action = 'space.view'): Promise<{ shown: Set<string>; hidden: Set<string> }> {
   const shown = new Set<string>();
   const hidden = new Set<string>();
-  for (const s of call.town.spaces) (can(await call.town.actorIn(call.who, s.id), 'space.view', s) ? shown : hidden).add(s.slug);
+  for (const s of call.town.spaces) (can(await call.town.actorIn(call.who, s.id), action, s) ? shown : hidden).add(s.slug);
   return { shown, hidden };
 }
 
-async function expectOnlyVisible(call: WalkCall, slugs: string[]): Promise<void> {
-  const { hidden } = await visibility(call);
-  expect(slugs.filter((s) => hidden.has(s)), 'spaces the walker may not see, listed anyway').toEqual([]);
+async function expectOnlyVisible(call: WalkCall, slugs: string[], action: Action = 'space.view'): Promise<void> {
+  const { hidden } = await visibility(call, action);
+  expect(slugs.filter((s) => hidden.has(s)), `spaces where the walker may not ${action}, listed anyway`).toEqual([]);
 }
 
 const restoreRoles = (userOf: (call: WalkCall) => string | null) => {
@@ -136,6 +136,35 @@ const peopleVariants = (method: 'POST' | 'DELETE') =>
       after: (call) => targetRoles.after(call),
     }),
   );
+
+/** The walker appointing themself a juror: refused to whoever holds a role kept apart from it (the chair). */
+const selfAppointment: Example = {
+  label: 'juror, themself',
+  scope: 'space',
+  kinds: ['jury'],
+  allowed: { rule: "canAppoint(juror, 'self')", decide: (call) => canAppoint(call.actor, 'juror', space(call), 'self') },
+  async request(call) {
+    await ownRoles.before(call);
+    const email = demoAccounts.find((a) => a.key === call.who)?.email ?? call.target.email;
+    return { params: slug(call), payload: { email, role: 'juror' } };
+  },
+  after: (call) => ownRoles.after(call),
+};
+
+/** The walker signing off while holding a juror's role besides their own: the chair is refused whatever they hold. */
+const withJuror = (actor: Actor): Actor => ({ ...actor, roles: new Set([...actor.roles, 'juror']) });
+const signOffAlsoJuror: Example = {
+  label: 'also a juror',
+  scope: 'space',
+  kinds: ['jury'],
+  allowed: { rule: 'recommendations.signOff, holding juror too', decide: (call) => call.userId !== null && can(withJuror(call.actor), 'recommendations.signOff', space(call)) },
+  async request(call) {
+    await ownRoles.before(call);
+    if (call.userId) await call.fx.setRoles(space(call).id, call.userId, [...withJuror(call.actor).roles]);
+    return { params: { ...slug(call), recommendationId: call.place!.recommendationId! }, payload: { stance: 'agree' } };
+  },
+  after: (call) => ownRoles.after(call),
+};
 
 const documentVariants: Example[] = (
   [
@@ -218,12 +247,15 @@ export const routeExamples: Record<string, Example[]> = {
       check(response, call) {
         const { permissions } = (response.json() as { space: { permissions: Record<string, boolean> } }).space;
         expect(permissions).toMatchObject({
+          readThreads: can_(call, 'thread.read'),
           createThread: can_(call, 'thread.create'),
           moderate: can_(call, 'moderation.read'),
           manageMembers: can_(call, 'space.manageMembers'),
           appointStaff: can_(call, 'space.appointStaff'),
           update: can_(call, 'space.update'),
           manageMeetings: can_(call, 'meeting.manage'),
+          signOff: can_(call, 'recommendations.signOff'),
+          freezeStatement: can_(call, 'statement.freeze'),
         });
       },
     },
@@ -244,7 +276,7 @@ export const routeExamples: Record<string, Example[]> = {
       },
     },
   ],
-  'POST /api/spaces/{slug}/people': peopleVariants('POST'),
+  'POST /api/spaces/{slug}/people': [...peopleVariants('POST'), selfAppointment],
   'DELETE /api/spaces/{slug}/people/{userId}/roles/{role}': peopleVariants('DELETE'),
 
   // ---- Threads and posts
@@ -253,15 +285,15 @@ export const routeExamples: Record<string, Example[]> = {
       scope: 'site',
       allowed: 'anyone',
       request: () => ({ query: [['limit', '50']] }),
-      check: (response, call) => expectOnlyVisible(call, (response.json() as { threads: { spaceSlug: string }[] }).threads.map((t) => t.spaceSlug)),
+      check: (response, call) => expectOnlyVisible(call, (response.json() as { threads: { spaceSlug: string }[] }).threads.map((t) => t.spaceSlug), 'thread.read'),
     },
   ],
-  'GET /api/spaces/{slug}/threads': [{ scope: 'space', allowed: 'space.view', request: (call) => ({ params: slug(call) }) }],
+  'GET /api/spaces/{slug}/threads': [{ scope: 'space', allowed: 'thread.read', request: (call) => ({ params: slug(call) }) }],
   'POST /api/spaces/{slug}/threads': [{ scope: 'space', allowed: 'thread.create', request: (call) => ({ params: slug(call), payload: { title: 'Uusi ketju', body: 'Aloitus' } }) }],
   'GET /api/threads/{id}': [
     {
       scope: 'space',
-      allowed: 'space.view',
+      allowed: 'thread.read',
       request: (call) => ({ params: { id: call.place!.threadId } }),
       check(response, call) {
         const body = response.json() as { canPost: boolean; canModerate: boolean };
@@ -269,7 +301,7 @@ export const routeExamples: Record<string, Example[]> = {
       },
     },
   ],
-  'GET /api/threads/{id}/posts': [{ scope: 'space', allowed: 'space.view', request: (call) => ({ params: { id: call.place!.threadId } }) }],
+  'GET /api/threads/{id}/posts': [{ scope: 'space', allowed: 'thread.read', request: (call) => ({ params: { id: call.place!.threadId } }) }],
   'POST /api/threads/{id}/posts': [{ scope: 'space', allowed: 'post.create', request: (call) => ({ params: { id: call.place!.threadId }, payload: { body: 'Vastaus' } }) }],
   'PATCH /api/posts/{id}': [
     {
@@ -341,7 +373,13 @@ export const routeExamples: Record<string, Example[]> = {
       scope: 'site',
       allowed: 'anyone',
       request: () => ({ query: [['q', 'penkit']] }),
-      check: (response, call) => expectOnlyVisible(call, (response.json() as { results: { spaceSlug: string }[] }).results.map((r) => r.spaceSlug)),
+      async check(response, call) {
+        const results = (response.json() as { results: { type: string; spaceSlug: string }[] }).results;
+        await expectOnlyVisible(call, results.map((r) => r.spaceSlug));
+        const inThreads = results.filter((r) => r.type === 'thread' || r.type === 'post');
+        expect(inThreads.length, 'the search finds the walk’s threads at all').toBeGreaterThan(0);
+        await expectOnlyVisible(call, inThreads.map((r) => r.spaceSlug), 'thread.read');
+      },
     },
   ],
 
@@ -459,6 +497,7 @@ export const routeExamples: Record<string, Example[]> = {
       allowed: 'recommendations.signOff',
       request: (call) => ({ params: { ...slug(call), recommendationId: call.place!.recommendationId ?? 'r-none' }, payload: { stance: 'agree' } }),
     },
+    signOffAlsoJuror,
   ],
   'DELETE /api/spaces/{slug}/recommendations/{recommendationId}/sign-off': [
     {
