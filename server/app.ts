@@ -21,6 +21,7 @@ import { installErrorHandling, notFound } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
 import { publicPageStyles } from './documents/public-page.ts';
 import { juryRoutes, statementRoutes } from './jury/routes.ts';
+import { mailPlugin } from './mail/plugin.ts';
 import { meetingRoutes, spaceMeetingRoutes } from './meetings/routes.ts';
 import { minutesRoutes } from './minutes/routes.ts';
 import { minutesPlugin } from './minutes/plugin.ts';
@@ -87,7 +88,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
 
   await app.register(swagger, {
-    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }, { name: 'jury' }, { name: 'search' }] },
+    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }, { name: 'jury' }, { name: 'search' }, { name: 'mail' }] },
   });
   // The client is built to run under this policy: no inline script or style, nothing from elsewhere.
   await app.register(helmet, {
@@ -115,6 +116,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
   await app.register(originCheck, { publicUrl: config.publicUrl });
   await app.register(sessionCookie, { sql, secureCookies });
+  await app.register(mailPlugin, { sql, config: config.mail, publicUrl: config.publicUrl });
 
   // A room frame is a few hundred bytes; anything near this cap is abuse and closes that socket only.
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/demo-town.ts';
+import { unsubscribeKey, unsubscribeToken } from '../mail/unsubscribe.ts';
 import { can, type Action, type Actor, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
 import { knownDeviations } from './known-deviations.ts';
 import { extraSession, type SpaceInfo, type Town, type Walker } from './town.ts';
@@ -188,6 +189,16 @@ export const routeExamples: Record<string, Example[]> = {
       scope: 'site',
       allowed: 'signedIn',
       request: async (call) => ({ params: { id: call.userId ? (await extraSession(call.town.sql, call.userId)).sessionId : 'a'.repeat(64) } }),
+    },
+  ],
+
+  // ---- Mail
+  'POST /api/mail/unsubscribe/{token}': [
+    {
+      scope: 'site',
+      // The link in a mail works for whoever holds it, signed in or not: it names the person itself.
+      allowed: 'anyone',
+      request: async (call) => ({ params: { token: unsubscribeToken(await unsubscribeKey(call.town.sql), call.target.id, 'walk-notices') }, payload: {} }),
     },
   ],
 
