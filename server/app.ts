@@ -14,6 +14,7 @@ import { migrate } from '../db/migrate.ts';
 import { mediaConfig } from '../media/config.ts';
 import { MediaWorkerPool } from '../media/worker-pool.ts';
 import { originCheck } from './auth/origin-check.ts';
+import { passwordResetRoutes } from './auth/password-reset-routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { sessionCookie } from './auth/session-cookie.ts';
 import type { AppConfig } from './config.ts';
@@ -128,6 +129,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit });
+      await api.register(passwordResetRoutes, { prefix: '/auth', sql, secureCookies, rateLimit: config.loginRateLimit });
       await api.register(spaceRoutes, { prefix: '/spaces', sql });
       await api.register(spaceThreadRoutes, { prefix: '/spaces', sql });
       await api.register(spacePeopleRoutes, { prefix: '/spaces', sql });

@@ -1,3 +1,4 @@
+import { accountStrings } from './areas/account.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
 import { mediaStrings } from './areas/media.ts';
@@ -623,6 +624,7 @@ export const en = {
   ...editorStrings.en,
   ...minutesStrings.en,
   ...juryStrings.en,
+  ...accountStrings.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

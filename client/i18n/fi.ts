@@ -1,3 +1,4 @@
+import { accountStrings } from './areas/account.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
 import { mediaStrings } from './areas/media.ts';
@@ -619,4 +620,5 @@ export const fi = {
   ...editorStrings.fi,
   ...minutesStrings.fi,
   ...juryStrings.fi,
+  ...accountStrings.fi,
 } as const satisfies Dictionary;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionCookieOf, signIn, startTestApp, type TestApp } from '../test-app.ts';
+import { signIn, startTestApp, type TestApp } from '../test-app.ts';
+import { signUpThroughMail } from './test-sign-up.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -8,31 +9,29 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 let n = 0;
-async function signUp(overrides: Record<string, unknown> = {}) {
+const nextPerson = () => {
   n += 1;
-  const payload = { email: `person${n}@example.fi`, password: 'correct horse battery', displayName: `Person ${n}`, ...overrides };
-  const response = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload, remoteAddress: `10.0.1.${n}` });
-  return { response, payload };
+  return { email: `person${n}@example.fi`, password: 'correct horse battery', displayName: `Person ${n}` };
+};
+/** A person signed up through the mail, as everyone is. */
+async function signUp() {
+  const payload = nextPerson();
+  const { cookie, user } = await signUpThroughMail(t.app, payload, { remoteAddress: `10.0.1.${n}` });
+  return { cookie, user, payload };
 }
+/** A sign-up request alone, for the checks that refuse one. */
+const signUpRequest = (overrides: Record<string, unknown>) =>
+  t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { ...nextPerson(), ...overrides }, remoteAddress: `10.0.1.${n}` });
 
 const me = (cookie: string) => t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });
 
 describe('sign-up and sign-in', () => {
-  it('signs up, sets an HttpOnly SameSite=Lax cookie and knows the user', async () => {
-    const { response, payload } = await signUp();
-    expect(response.statusCode).toBe(201);
-    const cookie = response.cookies.find((c) => c.name === 'aukio_session')!;
-    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
-    expect(cookie.value).toMatch(/^[a-z2-7]{32}$/);
-    const body = (await me(sessionCookieOf(response))).json();
-    expect(body.user).toMatchObject({ email: payload.email, displayName: payload.displayName, isAdmin: false });
-  });
-
-  it('refuses a second account with the same email, whatever its case', async () => {
-    const { payload } = await signUp();
-    const again = await signUp({ email: payload.email.toUpperCase() });
-    expect(again.response.statusCode).toBe(409);
-    expect(again.response.json().message).toMatch(/already exists/);
+  it('signs in through the link mailed at sign-up, with an HttpOnly SameSite=Lax cookie, and knows the user', async () => {
+    const { cookie, user, payload } = await signUp();
+    expect(cookie).toMatch(/^aukio_session=[a-z2-7]{32}$/);
+    expect(user).toMatchObject({ email: payload.email, displayName: payload.displayName, isAdmin: false });
+    expect((await me(cookie)).json().user).toMatchObject({ email: payload.email, displayName: payload.displayName, isAdmin: false });
+    expect(await signIn(t.app, payload.email.toUpperCase(), payload.password)).toMatch(/^aukio_session=/);
   });
 
   it('answers a wrong password and an unknown email with the same 401', async () => {
@@ -63,12 +62,12 @@ describe('sign-up and sign-in', () => {
   });
 
   it('refuses a short password and an invalid email with a message', async () => {
-    const short = await signUp({ password: 'short' });
-    expect(short.response.statusCode).toBe(400);
-    expect(short.response.json().message).toMatch(/password/);
-    const invalid = await signUp({ email: 'not-an-email' });
-    expect(invalid.response.statusCode).toBe(400);
-    expect(invalid.response.json().message).toMatch(/email/);
+    const short = await signUpRequest({ password: 'short' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().message).toMatch(/password/);
+    const invalid = await signUpRequest({ email: 'not-an-email' });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().message).toMatch(/email/);
   });
 
   it('throttles the 11th rapid sign-in attempt', async () => {
@@ -88,10 +87,8 @@ describe('sign-up and sign-in', () => {
 
 describe('sessions', () => {
   it('refuses an expired session and clears its cookie', async () => {
-    const { response } = await signUp();
-    const cookie = sessionCookieOf(response);
-    await t.app.db.sql`update sessions set expires_at = now() - interval '1 second'
-                       where user_id = (select id from users where email = ${response.json().user.email})`;
+    const { cookie, user } = await signUp();
+    await t.app.db.sql`update sessions set expires_at = now() - interval '1 second' where user_id = ${user.id}`;
     const after = await me(cookie);
     expect(after.json().user).toBeNull();
     expect(after.cookies.find((c) => c.name === 'aukio_session')?.value).toBe('');
@@ -99,9 +96,8 @@ describe('sessions', () => {
   });
 
   it('extends a session with less than 15 days left and sends the cookie again', async () => {
-    const { response } = await signUp();
-    const cookie = sessionCookieOf(response);
-    const email = response.json().user.email;
+    const { cookie, user } = await signUp();
+    const email = user.email;
     await t.app.db.sql`update sessions set expires_at = now() + interval '10 days'
                        where user_id = (select id from users where email = ${email})`;
     const after = await me(cookie);
@@ -133,20 +129,19 @@ describe('sessions', () => {
   it('does not let one user revoke another user’s session', async () => {
     const a = await signUp();
     const b = await signUp();
-    const aCookie = sessionCookieOf(a.response);
+    const aCookie = a.cookie;
     const aId = (await t.app.inject({ method: 'GET', url: '/api/auth/sessions', headers: { cookie: aCookie } })).json().sessions[0].id;
     const attempt = await t.app.inject({
       method: 'DELETE',
       url: `/api/auth/sessions/${aId}`,
-      headers: { cookie: sessionCookieOf(b.response) },
+      headers: { cookie: b.cookie },
     });
     expect(attempt.statusCode).toBe(404);
     expect((await me(aCookie)).json().user).not.toBeNull();
   });
 
   it('signs out: the session is gone from the database', async () => {
-    const { response } = await signUp();
-    const cookie = sessionCookieOf(response);
+    const { cookie } = await signUp();
     const out = await t.app.inject({ method: 'POST', url: '/api/auth/signout', headers: { cookie }, payload: {} });
     expect(out.statusCode).toBe(204);
     expect((await me(cookie)).json().user).toBeNull();
@@ -155,8 +150,7 @@ describe('sessions', () => {
 
 describe('cross-site requests', () => {
   it('refuses a cross-origin POST that carries a valid cookie, and accepts a same-origin one', async () => {
-    const { response } = await signUp();
-    const cookie = sessionCookieOf(response);
+    const { cookie } = await signUp();
     const foreign = await t.app.inject({
       method: 'POST',
       url: '/api/auth/signout',

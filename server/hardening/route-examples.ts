@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/demo-town.ts';
+import { newLinkToken, storePasswordReset, storeSignup } from '../auth/account-tokens.ts';
 import { unsubscribeKey, unsubscribeToken } from '../mail/unsubscribe.ts';
 import { can, type Action, type Actor, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
 import { knownDeviations } from './known-deviations.ts';
@@ -165,6 +166,32 @@ export const routeExamples: Record<string, Example[]> = {
   // ---- Accounts and sessions
   'POST /api/auth/signup': [
     { scope: 'site', allowed: 'anyone', request: () => ({ payload: { email: `walk-${randomUUID()}@example.org`, password: 'pitkä salasana 123', displayName: 'Kävijä' } }) },
+  ],
+  'POST /api/auth/verify': [
+    {
+      scope: 'site',
+      // The mailed link makes the account of whoever holds it, signed in or not.
+      allowed: 'anyone',
+      async request(call) {
+        const token = newLinkToken();
+        const email = `walk-${randomUUID()}@example.org`;
+        await storeSignup(call.town.sql, token, { email, emailKey: email, displayName: 'Kävijä', passwordHash: 'walk', language: 'fi' });
+        return { payload: { token } };
+      },
+    },
+  ],
+  'POST /api/auth/password-reset': [{ scope: 'site', allowed: 'anyone', request: (call) => ({ payload: { email: call.target.email } }) }],
+  'POST /api/auth/password-reset/confirm': [
+    {
+      scope: 'site',
+      allowed: 'anyone',
+      // The target account's link, setting the password it had: the walk's own sessions stay.
+      async request(call) {
+        const token = newLinkToken();
+        await storePasswordReset(call.town.sql, token, call.target.id);
+        return { payload: { token, password: 'kohteen salasana' } };
+      },
+    },
   ],
   'POST /api/auth/signin': [{ scope: 'site', allowed: 'anyone', request: () => ({ payload: { email: 'asukas@pihlajalahti.example', password: DEMO_PASSWORD } }) }],
   'POST /api/auth/signout': [

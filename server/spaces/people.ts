@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { emailKey } from '../auth/routes.ts';
+import { emailKey } from '../auth/accounts.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { can, spaceRoles, type Action, type SpaceRole } from '../permissions/permissions.ts';
 import { requirePermission } from '../permissions/require.ts';
