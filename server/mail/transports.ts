@@ -23,7 +23,7 @@ export class DeliveryError extends Error {
 
 // Each wait is bounded and all of them together stay well inside the sender's lease (sender.ts),
 // so no mail is still being sent when another sender may take it over.
-export const SMTP_TIMEOUTS_MS = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 30_000, dnsTimeout: 10_000 } as const;
+const SMTP_TIMEOUTS_MS = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 30_000, dnsTimeout: 10_000 } as const;
 
 export function smtpTransport(url: string): MailTransport {
   const { hostname, port, protocol } = new URL(url);
