@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { signUpThroughMail } from '../server/auth/test-sign-up.ts';
 import { connect, eventually, synced } from '../server/collab/test-helpers.ts';
 import type { ServerMessage } from '../server/protocol/room-messages.ts';
 import { RoomTestClient } from '../server/rooms/test-client.ts';
@@ -76,17 +77,16 @@ async function call<T = unknown>(who: Person | string | null, method: string, pa
   return (text ? JSON.parse(text) : null) as T;
 }
 
+let signUps = 0;
 async function signUp(email: string, name: string, userAgent?: string): Promise<Person> {
-  const response = await fetch(`${town.url}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(userAgent ? { 'user-agent': userAgent } : {}) },
-    body: JSON.stringify({ email, password: 'xss-salasana-2026', displayName: name }),
-  });
-  const body = await response.text();
-  expect(response.status, body).toBe(201);
-  const user = (JSON.parse(body) as { user: { id: string; displayName: string } }).user;
+  signUps += 1;
+  const { user, cookie } = await signUpThroughMail(
+    town.app,
+    { email, password: 'xss-salasana-2026', displayName: name },
+    { remoteAddress: `10.0.8.${signUps}`, ...(userAgent ? { headers: { 'user-agent': userAgent } } : {}) },
+  );
   expect(user.displayName).toBe(name);
-  return { id: user.id, email, name, cookie: response.headers.getSetCookie()[0]!.split(';')[0]! };
+  return { id: user.id, email, name, cookie };
 }
 
 // ---------------------------------------------------------------------------------------------

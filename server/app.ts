@@ -16,6 +16,7 @@ import { MediaWorkerPool } from '../media/worker-pool.ts';
 import { AccessChanges } from './access-changes/access-changes.ts';
 import { accessChangesPlugin } from './access-changes/plugin.ts';
 import { originCheck } from './auth/origin-check.ts';
+import { passwordResetRoutes } from './auth/password-reset-routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { sessionCookie } from './auth/session-cookie.ts';
 import type { AppConfig } from './config.ts';
@@ -23,6 +24,7 @@ import { installErrorHandling, notFound } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
 import { publicPageStyles } from './documents/public-page.ts';
 import { juryRoutes, statementRoutes } from './jury/routes.ts';
+import { mailPlugin } from './mail/plugin.ts';
 import { meetingRoutes, spaceMeetingRoutes } from './meetings/routes.ts';
 import { minutesRoutes } from './minutes/routes.ts';
 import { minutesPlugin } from './minutes/plugin.ts';
@@ -103,7 +105,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
 
   await app.register(swagger, {
-    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }, { name: 'jury' }, { name: 'search' }] },
+    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }, { name: 'jury' }, { name: 'search' }, { name: 'mail' }] },
   });
   // The client is built to run under this policy: no inline script or style, nothing from elsewhere.
   await app.register(helmet, {
@@ -133,6 +135,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(originCheck, { publicUrl: config.publicUrl });
   await app.register(accessChangesPlugin, { changes: accessChanges });
   await app.register(sessionCookie, { sql, secureCookies });
+  await app.register(mailPlugin, { sql, config: config.mail, publicUrl: config.publicUrl });
 
   // A room frame is a few hundred bytes; anything near this cap is abuse and closes that socket only.
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
@@ -144,6 +147,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit, accountSignInLimit: config.accountSignInLimit });
+      await api.register(passwordResetRoutes, { prefix: '/auth', sql, secureCookies, rateLimit: config.loginRateLimit });
       await api.register(spaceRoutes, { prefix: '/spaces', sql });
       await api.register(spaceThreadRoutes, { prefix: '/spaces', sql });
       await api.register(spacePeopleRoutes, { prefix: '/spaces', sql });

@@ -1,9 +1,21 @@
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { DatabaseOptions } from '../db/connection.ts';
 import { DEFAULT_MEDIA_PORT, type MediaConfig } from '../media/config.ts';
 import type { SignInLimit } from './auth/sign-in-limit.ts';
 import { defaultWriteLimits, type WriteLimits } from './write-limits.ts';
+import { defaultSenderTiming, type SenderTiming } from './mail/sender.ts';
+
+export interface MailConfig {
+  /** The From address of every mail (`MAIL_FROM`). */
+  from: string;
+  /** An SMTP server (`SMTP_URL`, e.g. smtp://user:pass@mail.example.fi:587); absent: mails are written as .eml files. */
+  smtpUrl?: string | undefined;
+  /** Where mails are written as .eml files when there is no SMTP server. */
+  directory: string;
+  /** How the sender polls, claims and retries; tests shorten it. */
+  sender: SenderTiming;
+}
 
 export interface AppConfig {
   database: DatabaseOptions;
@@ -30,6 +42,7 @@ export interface AppConfig {
   media?: Partial<MediaConfig> | undefined;
   /** Where meeting recordings are written. */
   recordingsDir?: string | undefined;
+  mail: MailConfig;
 }
 
 export interface ServerSettings {
@@ -45,6 +58,8 @@ const defaults: AppConfig = {
   accountSignInLimit: { max: 10, windowMs: 15 * 60_000 },
   writeLimits: defaultWriteLimits,
   logger: false,
+  // Tests that read their mails give each app a directory of its own (server/test-app.ts).
+  mail: { from: 'Aukio <aukio@localhost>', directory: join(tmpdir(), 'aukio-test-mail'), sender: defaultSenderTiming },
 };
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
@@ -62,6 +77,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { ap
   const mediaPort = Number(env.MEDIA_PORT || DEFAULT_MEDIA_PORT);
   if (!Number.isInteger(mediaPort) || mediaPort < 1 || mediaPort + mediaWorkers > 65536) throw new Error(`MEDIA_PORT must be a port number, got "${env.MEDIA_PORT}"`);
   const dataDir = resolve(cwd, env.DATA_DIR || 'data');
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !isSmtpUrl(smtpUrl)) throw new Error('SMTP_URL must be an smtp:// or smtps:// address'); // not echoed: it may hold a password
   return {
     app: {
       ...defaults,
@@ -76,7 +93,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { ap
       // MEDIA_WORKERS=0 runs the server without video.
       media: mediaWorkers > 0 ? { workers: mediaWorkers, mediaPort, announcedIp: env.MEDIA_ANNOUNCED_IP || undefined } : undefined,
       recordingsDir: resolve(dataDir, 'recordings'),
+      mail: { from: env.MAIL_FROM || defaultMailFrom(env.PUBLIC_URL), smtpUrl, directory: resolve(dataDir, 'mail'), sender: defaultSenderTiming },
     },
     server: { port, host: env.HOST || '0.0.0.0' },
   };
+}
+
+/** Mail comes from the public address's host when there is one; a real deployment sets MAIL_FROM. */
+function defaultMailFrom(publicUrl: string | undefined): string {
+  const host = publicUrl ? new URL(publicUrl).hostname : 'localhost';
+  return `Aukio <aukio@${host}>`;
+}
+
+function isSmtpUrl(url: string): boolean {
+  try {
+    return /^smtps?:$/.test(new URL(url).protocol);
+  } catch {
+    return false;
+  }
 }

@@ -1,3 +1,4 @@
+import { accountStrings } from './areas/account.ts';
 import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
@@ -626,6 +627,7 @@ export const en = {
   ...editorStrings.en,
   ...minutesStrings.en,
   ...juryStrings.en,
+  ...accountStrings.en,
   ...safetyStrings.en,
 } as const;
 

@@ -1,3 +1,4 @@
+import { accountStrings } from './areas/account.ts';
 import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
@@ -622,5 +623,6 @@ export const fi = {
   ...editorStrings.fi,
   ...minutesStrings.fi,
   ...juryStrings.fi,
+  ...accountStrings.fi,
   ...safetyStrings.fi,
 } as const satisfies Dictionary;

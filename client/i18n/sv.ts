@@ -1,3 +1,4 @@
+import { accountStrings } from './areas/account.ts';
 import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
@@ -622,5 +623,6 @@ export const sv = {
   ...editorStrings.sv,
   ...minutesStrings.sv,
   ...juryStrings.sv,
+  ...accountStrings.sv,
   ...safetyStrings.sv,
 } as const satisfies Dictionary;

@@ -21,6 +21,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUpThroughMail } from '../auth/test-sign-up.ts';
 import { can, canView } from '../permissions/permissions.ts';
 import { startTestApp, type TestApp } from '../test-app.ts';
 import { apiRoutes, fillPath, queryString, type ApiRoute } from './api-routes.ts';
@@ -41,8 +42,8 @@ beforeAll(async () => {
   town = await openTown(t.app);
   fx = new WalkFixtures(t.app, town.sql, town.cookies.chair);
   const email = 'kohde@example.org';
-  const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: 'kohteen salasana', displayName: 'Kalle Kohde' } });
-  target = { id: (signup.json() as { user: { id: string } }).user.id, email };
+  const { user } = await signUpThroughMail(t.app, { email, password: 'kohteen salasana', displayName: 'Kalle Kohde' });
+  target = { id: user.id, email };
   places = [];
   for (const space of town.spaces) {
     const { threadId, postId } = await fx.thread(space.id, town.userIds.admin);

@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { DEMO_PASSWORD, demoAccounts } from '../../db/demo-town.ts';
+import { newLinkToken, storePasswordReset, storeSignup } from '../auth/account-tokens.ts';
+import { unsubscribeKey, unsubscribeToken } from '../mail/unsubscribe.ts';
 import { can, canAppoint, type Action, type Actor, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
 import { extraSession, type SpaceInfo, type Town, type Walker } from './town.ts';
 import type { WalkFixtures } from './walk-fixtures.ts';
@@ -190,6 +192,32 @@ export const routeExamples: Record<string, Example[]> = {
   'POST /api/auth/signup': [
     { scope: 'site', allowed: 'anyone', request: () => ({ payload: { email: `walk-${randomUUID()}@example.org`, password: 'pitkä salasana 123', displayName: 'Kävijä' } }) },
   ],
+  'POST /api/auth/verify': [
+    {
+      scope: 'site',
+      // The mailed link makes the account of whoever holds it, signed in or not.
+      allowed: 'anyone',
+      async request(call) {
+        const token = newLinkToken();
+        const email = `walk-${randomUUID()}@example.org`;
+        await storeSignup(call.town.sql, token, { email, emailKey: email, displayName: 'Kävijä', passwordHash: 'walk', language: 'fi' });
+        return { payload: { token } };
+      },
+    },
+  ],
+  'POST /api/auth/password-reset': [{ scope: 'site', allowed: 'anyone', request: (call) => ({ payload: { email: call.target.email } }) }],
+  'POST /api/auth/password-reset/confirm': [
+    {
+      scope: 'site',
+      allowed: 'anyone',
+      // The target account's link, setting the password it had: the walk's own sessions stay.
+      async request(call) {
+        const token = newLinkToken();
+        await storePasswordReset(call.town.sql, token, call.target.id);
+        return { payload: { token, password: 'kohteen salasana' } };
+      },
+    },
+  ],
   'POST /api/auth/signin': [{ scope: 'site', allowed: 'anyone', request: () => ({ payload: { email: 'asukas@pihlajalahti.example', password: DEMO_PASSWORD } }) }],
   'POST /api/auth/signout': [
     {
@@ -213,6 +241,16 @@ export const routeExamples: Record<string, Example[]> = {
       scope: 'site',
       allowed: 'signedIn',
       request: async (call) => ({ params: { id: call.userId ? (await extraSession(call.town.sql, call.userId)).sessionId : 'a'.repeat(64) } }),
+    },
+  ],
+
+  // ---- Mail
+  'POST /api/mail/unsubscribe/{token}': [
+    {
+      scope: 'site',
+      // The link in a mail works for whoever holds it, signed in or not: it names the person itself.
+      allowed: 'anyone',
+      request: async (call) => ({ params: { token: unsubscribeToken(await unsubscribeKey(call.town.sql), call.target.id, 'walk-notices') }, payload: {} }),
     },
   ],
 

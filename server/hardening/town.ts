@@ -163,9 +163,10 @@ export async function seedRecommendation(sql: Sql, spaceId: string, title: strin
 
 /**
  * The shared documents' store, which the document registry folds and unloads in the background,
- * on its own schedule: no request writes it, so a refusal cannot either.
+ * on its own schedule, and the mail outbox, whose sender marks mails sent as it sends them: no
+ * refused request writes them, but they change between any two requests.
  */
-const writtenInBackground = ['document_snapshots', 'document_updates'];
+const writtenInBackground = ['document_snapshots', 'document_updates', 'mail_outbox'];
 
 const tablesOf = new WeakMap<Sql, string[]>();
 

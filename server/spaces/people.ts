@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { emailKey } from '../auth/routes.ts';
+import { emailKey } from '../auth/accounts.ts';
 import { forbidden, HttpError, notFound } from '../errors.ts';
 import { appointAction, can, canAppoint, spaceRoles, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
 import { requirePermission } from '../permissions/require.ts';
