@@ -12,7 +12,8 @@ import { signUpThroughMail } from './test-sign-up.ts';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  // A small per-client limit, so that reaching it takes a few requests (the default suits a library's shared address).
+  t = await startTestApp({ loginRateLimit: { max: 10, windowMs: 60_000 } });
 });
 afterAll(() => t.close());
 
