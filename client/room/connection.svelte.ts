@@ -1,4 +1,4 @@
-import { closeCodes, type MediaReplies, type RoomErrorDetails, type Sendable, type ServerMessage } from './protocol.ts';
+import { closeCodes, type MediaReplies, type RoomErrorDetails, type RoomSelf, type Sendable, type ServerMessage } from './protocol.ts';
 import type { RoomStore } from './room-store.svelte.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -65,6 +65,18 @@ export function roomSocketUrl(meetingId: string, since: number | null): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const query = since !== null ? `?since=${since}` : '';
   return `${scheme}://${location.host}/rooms/${encodeURIComponent(meetingId)}${query}`;
+}
+
+/** Whether the server cuts the room the same way for both: the same person with the same rights. */
+function sameView(a: RoomSelf, b: RoomSelf): boolean {
+  return (
+    a.userId === b.userId &&
+    a.canParticipate === b.canParticipate &&
+    a.canModerate === b.canModerate &&
+    a.canChair === b.canChair &&
+    a.canCountHall === b.canCountHall &&
+    a.canCaption === b.canCaption
+  );
 }
 
 /** Every message that is not an answer to a request, after the store has applied it. */
@@ -193,6 +205,14 @@ export class RoomConnection {
     if (socket !== this.#socket) return;
     if (message.type === 'ack' || message.type === 'error' || message.type === 'reply') {
       this.#answer(message);
+      return;
+    }
+    if (message.type === 'welcome' && message.state === null && this.store.you && !sameView(this.store.you, message.you)) {
+      // Resumed as someone else, or with other rights (a role given or taken meanwhile): the room held
+      // was cut for the old ones and the events since are cut for the new. Load it afresh instead.
+      this.store.forget();
+      this.#detach(socket)?.close(1000, 'Reloading the room');
+      this.#open();
       return;
     }
     if (message.type === 'welcome') {

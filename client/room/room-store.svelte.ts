@@ -28,6 +28,12 @@ export class RoomStore {
     return this.room !== null;
   }
 
+  /** Drops the room held, so the next connection loads it afresh. */
+  forget(): void {
+    this.room = null;
+    this.lastSeq = 0;
+  }
+
   /** The server's time now, as well as this device can tell. */
   serverNow(now = Date.now()): number {
     return now + this.clockOffsetMs;

@@ -275,8 +275,10 @@ export interface ChatView {
   messageId: string;
   seq: number;
   at: string;
-  userId: string;
-  name: string;
+  /** Null, with `name`, on a hidden line for those who are neither its author nor staff. */
+  userId: string | null;
+  name: string | null;
+  /** Null on a hidden line for all but the staff. */
   text: string | null;
   held: boolean;
   hidden: { reason: string } | null;

@@ -11,7 +11,7 @@ import { captionLine, decide, requireCaptioner, RoomError } from './commands.ts'
 import { appendEvents, lockRoomLog, openRoomLog, readEvents } from './event-log.ts';
 import type { Peer } from './peer.ts';
 import { applyEvent, emptyRoomState, type AgendaItem, type RoomState } from './room-state.ts';
-import { eventFor, snapshotFor, subjectOf, viewKey } from './views.ts';
+import { eventFor, replayFor, snapshotFor, subjectOf, viewKey } from './views.ts';
 
 export interface MeetingInfo {
   id: string;
@@ -103,7 +103,10 @@ export class Room {
     return result;
   }
 
-  /** A socket joins: it gets the room as it stands, or, resuming, exactly the events it missed. */
+  /**
+   * A socket joins: it gets the room as it stands, or, resuming, the events it missed (a snapshot
+   * instead when something in them has since been hidden from it).
+   */
   join(peer: Peer, since: number | null): Promise<void> {
     return this.run(async () => {
       const removed = peer.self.userId ? this.state.participants.get(peer.self.userId)?.removed : false;
@@ -117,7 +120,8 @@ export class Room {
         const mode = this.state.participants.get(peer.self.userId)?.mode ?? 'remote';
         await this.record(peer.self.userId, [{ type: 'presence.joined', userId: peer.self.userId, name: peer.self.name!, roles, mode }]);
       }
-      const replay = since !== null && since <= this.state.seq ? await this.eventsAfter(since) : null;
+      // A replay that would show what this viewer may no longer see is replaced by a snapshot.
+      const replay = since !== null && since <= this.state.seq ? replayFor(await this.eventsAfter(since), this.state, peer.self) : null;
       peer.sendMessage({
         type: 'welcome',
         you: peer.self,
@@ -125,10 +129,7 @@ export class Room {
         checkInCode: peer.self.canChair ? this.checkInCode : null,
         now: new Date().toISOString(),
       });
-      for (const stamped of replay ?? []) {
-        const payload = eventFor(stamped, this.state, peer.self, subjectOf(stamped, this.state));
-        if (payload) peer.sendMessage({ type: 'event', seq: stamped.seq, at: stamped.at, event: payload });
-      }
+      for (const frame of replay ?? []) peer.sendMessage(frame);
       this.peers.add(peer);
       this.scheduleViewerCount();
     });
