@@ -233,6 +233,7 @@ export const en = {
   'room.connection.closed': 'Not connected',
   'room.close.signIn': 'Sign in to join this meeting.',
   'room.close.notFound': 'There is no such meeting, or you do not have access to it.',
+  'room.close.notFoundSignIn': 'If the meeting is for members only, sign in first.',
   'room.close.forbidden': 'The connection was refused. Open the meeting from this site’s own page.',
   'room.close.removed': 'A moderator removed you from this meeting. Reason: {reason}',
   'room.video.title': 'Video',

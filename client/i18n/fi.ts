@@ -229,6 +229,7 @@ export const fi = {
   'room.connection.closed': 'Ei yhteyttä',
   'room.close.signIn': 'Kirjaudu sisään osallistuaksesi tähän kokoukseen.',
   'room.close.notFound': 'Kokousta ei ole, tai sinulla ei ole siihen pääsyä.',
+  'room.close.notFoundSignIn': 'Jos kokous on vain jäsenille, kirjaudu ensin sisään.',
   'room.close.forbidden': 'Yhteys estettiin. Avaa kokous tämän palvelun omalta sivulta.',
   'room.close.removed': 'Moderaattori poisti sinut tästä kokouksesta. Perustelu: {reason}',
   'room.video.title': 'Video',

@@ -229,6 +229,7 @@ export const sv = {
   'room.connection.closed': 'Inte ansluten',
   'room.close.signIn': 'Logga in för att delta i det här mötet.',
   'room.close.notFound': 'Mötet finns inte, eller så har du inte tillgång till det.',
+  'room.close.notFoundSignIn': 'Om mötet bara är för medlemmar, logga in först.',
   'room.close.forbidden': 'Anslutningen nekades. Öppna mötet från den här tjänstens egen sida.',
   'room.close.removed': 'En moderator tog bort dig från det här mötet. Motivering: {reason}',
   'room.video.title': 'Video',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/demo-town.ts';
 import type { ServerMessage } from '../protocol/room-messages.ts';
@@ -170,11 +171,13 @@ describe('the room socket', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
   }, 60_000);
 
-  it('keeps a juror-only room closed to outsiders: 4404 signed in, 4401 anonymous', async () => {
-    const outsider = await join('asukas', 'asukasraati');
-    expect(await outsider.closed()).toBe(4404);
-    const anonymous = await join(null, 'asukasraati');
-    expect(await anonymous.closed()).toBe(4401);
+  it('keeps a juror-only room closed to outsiders, signed in or not, exactly as a meeting that does not exist', async () => {
+    const closing = async (client: RoomTestClient) => [await client.closed(), client.closeReason];
+    const nowhere = await closing(await RoomTestClient.connect(url, randomUUID()));
+    expect(nowhere).toEqual([4404, 'No such meeting']);
+    expect(await closing(await join('asukas', 'asukasraati'))).toEqual(nowhere);
+    // Asking a signed-out visitor to sign in would confirm that a private jury meets under this id.
+    expect(await closing(await join(null, 'asukasraati'))).toEqual(nowhere);
   });
 
   it('refuses a socket opened from another site', async () => {
@@ -269,6 +272,8 @@ describe('a publicly listed jury', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/spaces/kuntalaisraati' })).statusCode).toBe(200);
     const outsider = await join('asukas', 'kuntalaisraati');
     expect(await outsider.closed()).toBe(4403);
+    const anonymous = await join(null, 'kuntalaisraati');
+    expect(await anonymous.closed()).toBe(4401);
     const juror = await join('raati2', 'kuntalaisraati');
     expect((await juror.welcome()).you.canParticipate).toBe(true);
   });

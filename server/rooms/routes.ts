@@ -43,9 +43,10 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
         const meeting = await findMeetingInfo(sql, request.params.meetingId);
         const actor = meeting ? await actorInSpace(sql, request.user, meeting.spaceId) : null;
         const space = meeting ? { kind: meeting.kind, visibility: meeting.visibility } : null;
+        // A meeting in a space this person may not see is answered as one that does not exist, as every
+        // HTTP route answers: asking them to sign in would confirm that a private jury meets under this id.
         if (!meeting || !actor || !space || meeting.state === 'cancelled' || !canView(actor, space)) {
-          const askToSignIn = !request.user && meeting && space && meeting.state !== 'cancelled';
-          socket.close(askToSignIn ? closeCodes.signInRequired : closeCodes.notFound, askToSignIn ? 'Sign in to join this meeting' : 'No such meeting');
+          socket.close(closeCodes.notFound, 'No such meeting');
           return;
         }
         if (!can(actor, 'room.watch', space)) {
