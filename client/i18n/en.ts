@@ -230,6 +230,7 @@ export const en = {
   'room.connection.lost': 'The connection was lost.',
   'room.connection.restarting': 'The server is restarting.',
   'room.connection.tooMany': 'Too many messages were sent from this window, or it fell behind.',
+  'room.connection.tooManyWindows': 'This meeting is open in too many of your windows or devices. Close one of them.',
   'room.connection.closed': 'Not connected',
   'room.close.signIn': 'Sign in to join this meeting.',
   'room.close.notFound': 'There is no such meeting, or you do not have access to it.',

@@ -226,6 +226,7 @@ export const fi = {
   'room.connection.lost': 'Yhteys katkesi.',
   'room.connection.restarting': 'Palvelin käynnistyy uudelleen.',
   'room.connection.tooMany': 'Tästä ikkunasta lähti liian monta viestiä, tai se jäi jälkeen.',
+  'room.connection.tooManyWindows': 'Tämä kokous on auki liian monessa ikkunassasi tai laitteessasi. Sulje jokin niistä.',
   'room.connection.closed': 'Ei yhteyttä',
   'room.close.signIn': 'Kirjaudu sisään osallistuaksesi tähän kokoukseen.',
   'room.close.notFound': 'Kokousta ei ole, tai sinulla ei ole siihen pääsyä.',

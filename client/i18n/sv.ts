@@ -226,6 +226,7 @@ export const sv = {
   'room.connection.lost': 'Anslutningen bröts.',
   'room.connection.restarting': 'Servern startar om.',
   'room.connection.tooMany': 'För många meddelanden skickades från det här fönstret, eller så hann det inte med.',
+  'room.connection.tooManyWindows': 'Det här mötet är öppet i för många av dina fönster eller enheter. Stäng något av dem.',
   'room.connection.closed': 'Inte ansluten',
   'room.close.signIn': 'Logga in för att delta i det här mötet.',
   'room.close.notFound': 'Mötet finns inte, eller så har du inte tillgång till det.',

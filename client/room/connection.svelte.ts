@@ -36,6 +36,8 @@ export function reconnectDelay(code: number, attempt: number, random: number): n
   if (code === closeCodes.serverShutdown) return 500 + random * 2000;
   // Closed for sending too much, or falling too far behind: give it a moment.
   if (code === closeCodes.abuse) return 10_000 + random * 5000;
+  // Open in too many windows: try now and then, in case one closed or a dead connection was dropped meanwhile.
+  if (code === closeCodes.tooManyConnections) return 15_000 + random * 15_000;
   const base = Math.min(MAX_DELAY_MS, 1000 * 2 ** attempt);
   return base / 2 + (random * base) / 2;
 }

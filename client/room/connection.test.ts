@@ -160,5 +160,6 @@ describe('RoomConnection', () => {
   it('backs off up to five seconds', () => {
     expect(reconnectDelay(1006, 10, 1)).toBe(5_000);
     expect(reconnectDelay(4408, 0, 0)).toBeGreaterThanOrEqual(10_000);
+    expect(reconnectDelay(4429, 0, 0)).toBeGreaterThanOrEqual(15_000);
   });
 });

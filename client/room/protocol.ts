@@ -39,6 +39,7 @@ export const closeCodes = {
   notFound: 4404,
   abuse: 4408,
   removed: 4409,
+  tooManyConnections: 4429,
   serverShutdown: 4503,
 } as const satisfies typeof serverCloseCodes;
 

@@ -366,5 +366,7 @@ export const closeCodes = {
   notFound: 4404,
   abuse: 4408,
   removed: 4409,
+  /** The person has as many sockets open in this room as one may (server/rooms/room.ts). */
+  tooManyConnections: 4429,
   serverShutdown: 4503,
 } as const;

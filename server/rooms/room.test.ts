@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/demo-town.ts';
 import type { ServerMessage } from '../protocol/room-messages.ts';
 import { signIn, startTestApp, type TestApp } from '../test-app.ts';
+import { MAX_SOCKETS_PER_PERSON } from './room.ts';
 import { RoomTestClient } from './test-client.ts';
 
 let t: TestApp;
@@ -276,6 +277,37 @@ describe('a publicly listed jury', () => {
     expect(await anonymous.closed()).toBe(4401);
     const juror = await join('raati2', 'kuntalaisraati');
     expect((await juror.welcome()).you.canParticipate).toBe(true);
+  });
+});
+
+describe('sockets per person', () => {
+  it(`lets one person hold ${MAX_SOCKETS_PER_PERSON} sockets in a room and refuses the next with 4429, logging no arrival for it; guests are not counted`, async () => {
+    const watcher = await join(null, 'kulttuurifoorumi');
+    const held = [];
+    for (let i = 0; i < MAX_SOCKETS_PER_PERSON; i += 1) {
+      const client = await join('sihteeri', 'kulttuurifoorumi');
+      await client.welcome();
+      held.push(client);
+    }
+    const over = await join('sihteeri', 'kulttuurifoorumi');
+    expect(await over.closed()).toBe(4429);
+    expect(over.closeReason).toMatch(/close one/);
+    const arrivals = async () => {
+      const [row] = await t.app.db.sql<{ n: number }[]>`
+        select count(*)::int as n from room_events where meeting_id = ${meetings.kulttuurifoorumi!}
+        and event->>'type' = 'presence.joined' and event->>'userId' = ${ids.sihteeri!}`;
+      return row!.n;
+    };
+    expect(await arrivals()).toBe(MAX_SOCKETS_PER_PERSON);
+    // Guests write nothing to the log: a hall full of them behind one address is welcome.
+    const guests = await Promise.all(Array.from({ length: 2 * MAX_SOCKETS_PER_PERSON }, () => join(null, 'kulttuurifoorumi')));
+    for (const guest of guests) expect((await guest.welcome()).you.userId).toBeNull();
+    // Closing one makes room for another.
+    await held[0]!.close();
+    await watcher.waitFor((m) => m.type === 'event' && m.event.type === 'presence.left' && m.event.userId === ids.sihteeri);
+    const again = await join('sihteeri', 'kulttuurifoorumi');
+    expect((await again.welcome()).you.userId).toBe(ids.sihteeri);
+    expect(await arrivals()).toBe(MAX_SOCKETS_PER_PERSON + 1);
   });
 });
 

@@ -34,6 +34,15 @@ export interface RoomDeps {
   log?: FastifyBaseLogger | undefined;
 }
 
+/**
+ * Sockets one person may hold in a room at once, on all processes together: a phone, a laptop, a
+ * few tabs, and a connection that died unnoticed for up to a minute (keep-alive.ts). Each one
+ * writes its arrival and its departure into the meeting's permanent log, so one person must not
+ * open dozens. Guests write nothing there and are not capped: a hall full of them shares one
+ * address, and floods of bare connections are for the reverse proxy to limit.
+ */
+export const MAX_SOCKETS_PER_PERSON = 5;
+
 // Recent events kept in memory, so a reconnecting client resumes without a database read.
 const RECENT_EVENTS = 2000;
 // Events reach the sockets in windows this long: a socket gets a window's events in one write
@@ -116,9 +125,18 @@ export class Room {
       }
       // Arrival is recorded first, so the welcome already shows this person as present.
       if (peer.self.userId && peer.self.canParticipate) {
-        const roles = peer.self.roles;
-        const mode = this.state.participants.get(peer.self.userId)?.mode ?? 'remote';
-        await this.record(peer.self.userId, [{ type: 'presence.joined', userId: peer.self.userId, name: peer.self.name!, roles, mode }]);
+        const { userId, name, roles } = peer.self;
+        let full = false;
+        // Counted under the log's lock, with every process's arrivals and departures folded in.
+        await this.record(userId, () => {
+          const present = this.state.participants.get(userId);
+          full = (present?.connections ?? 0) >= MAX_SOCKETS_PER_PERSON;
+          return full ? [] : [{ type: 'presence.joined', userId, name: name!, roles, mode: present?.mode ?? 'remote' }];
+        });
+        if (full) {
+          peer.close(closeCodes.tooManyConnections, `This meeting is open in ${MAX_SOCKETS_PER_PERSON} windows of yours already: close one`);
+          return;
+        }
       }
       // A replay that would show what this viewer may no longer see is replaced by a snapshot.
       const replay = since !== null && since <= this.state.seq ? replayFor(await this.eventsAfter(since), this.state, peer.self) : null;
@@ -192,12 +210,15 @@ export class Room {
     return this.run(() => this.record(actorId, events));
   }
 
-  /** Events the server itself records (presence): stored, then sent, like any other. */
-  private async record(actorId: string | null, events: RoomEvent[]): Promise<void> {
+  /**
+   * Events the server itself records (presence): stored, then sent, like any other. Given as a
+   * function, they are decided under the log's lock against the latest state.
+   */
+  private async record(actorId: string | null, events: RoomEvent[] | (() => RoomEvent[])): Promise<void> {
     const stamped = await this.store(async (tx) => {
       const { lastSeq } = await lockRoomLog(tx, this.meeting.id);
       if (lastSeq > this.state.seq) this.ingest(await readEvents(tx, this.meeting.id, this.state.seq));
-      return appendEvents(tx, this.meeting.id, lastSeq, actorId, events);
+      return appendEvents(tx, this.meeting.id, lastSeq, actorId, typeof events === 'function' ? events() : events);
     });
     this.publish(stamped);
   }

@@ -1,6 +1,7 @@
 import type {} from '@fastify/websocket';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
+import { keepAlive } from '../keep-alive.ts';
 import { actorInSpace } from '../permissions/actor.ts';
 import { can, canView } from '../permissions/permissions.ts';
 import { closeCodes, isMediaMessage, type RoomSelf } from '../protocol/room-messages.ts';
@@ -33,6 +34,8 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
       // Frames can arrive while the room is being opened: they wait for it, in order.
       let peer: Peer | undefined;
       let room: Awaited<ReturnType<RoomRegistry['get']>> | undefined;
+      // A socket whose device vanished is closed, so its presence (and its place under the cap on sockets) is freed.
+      keepAlive(socket);
       const ready = (async () => {
         const origin = request.headers.origin;
         // A page on another site must not use a resident's cookie to act in their name.
