@@ -14,7 +14,7 @@ import type { RoomSelf, RoomSnapshot, ServerMessage, StampedEvent } from '../pro
 import { readEvents } from '../rooms/event-log.ts';
 import { agendaOf } from '../rooms/registry.ts';
 import { applyEvent, emptyRoomState, type AgendaItem } from '../rooms/room-state.ts';
-import type { RoomTestClient } from '../rooms/test-client.ts';
+import { RoomTestClient } from '../rooms/test-client.ts';
 import { snapshotFor, type EventPayload } from '../rooms/views.ts';
 
 /** A meeting's log as it stands, and the snapshots a room folded from it would give. */
@@ -238,4 +238,44 @@ export function roomDifferences(fold: RoomSnapshot, fresh: RoomSnapshot): string
     if (found.length === before) found.push(`${part}: in another order: ${canonical(left)} / ${canonical(right)}`);
   }
   return found;
+}
+
+/**
+ * A viewer who held the room as it stood after event `since` (a snapshot then) resumes from there:
+ * their socket once the whole replay has arrived, and their fold. Null when the room turned them away.
+ */
+export async function resumeViewer(
+  baseUrl: string,
+  sql: Sql,
+  meetingId: string,
+  cookie: string | undefined,
+  since: number,
+): Promise<{ client: RoomTestClient; fold: ViewerFold } | null> {
+  const client = await RoomTestClient.connect(baseUrl, meetingId, { ...(cookie ? { cookie } : {}), since });
+  const welcome = await Promise.race([client.welcome(), client.closed()]);
+  if (typeof welcome === 'number') return null;
+  await replayed(client);
+  const log = await MeetingLog.read(sql, meetingId);
+  const fold = ViewerFold.holding(log.snapshot(since, welcome.you), welcome.you);
+  fold.follow(client, log.lastSeq);
+  fold.catchUp();
+  return { client, fold };
+}
+
+/** Resolves once everything the join sent (welcome, replay) has arrived: frames are answered only after it. */
+export async function replayed(client: RoomTestClient): Promise<void> {
+  // A refusal (the text is empty), from anyone: it changes nothing.
+  client.sendRaw('{"type":"chat.send","requestId":"replayed","text":""}');
+  await client.waitFor((m) => m.type === 'error' && m.requestId === 'replayed');
+}
+
+/**
+ * The invariant for one viewer: each frame they were sent within their snapshot at its point of
+ * the log, and their fold the room a fresh load shows where they have reached. Empty when it holds.
+ */
+export async function visibilityProblems(sql: Sql, meetingId: string, fold: ViewerFold): Promise<string[]> {
+  fold.catchUp();
+  if (!fold.room || !fold.you) return ['no room: the viewer was never welcomed'];
+  const log = await MeetingLog.read(sql, meetingId);
+  return [...framesBeyondSnapshots(log, fold), ...roomDifferences(fold.room, log.snapshot(fold.upTo, fold.you))];
 }

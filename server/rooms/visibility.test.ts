@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/demo-town.ts';
-import { framesBeyondSnapshots, MeetingLog, roomDifferences, ViewerFold } from '../hardening/room-visibility.ts';
+import { resumeViewer, ViewerFold, visibilityProblems } from '../hardening/room-visibility.ts';
 import type { RoomEvent, ServerMessage } from '../protocol/room-messages.ts';
 import { signIn, startTestApp, type TestApp } from '../test-app.ts';
 import { RoomTestClient } from './test-client.ts';
@@ -70,16 +70,10 @@ async function settled(chair: RoomTestClient, ...viewers: RoomTestClient[]): Pro
 
 /** A viewer resuming after `since` (holding the room as it stood then), once all of its replay has arrived. */
 async function resume(meetingId: string, who: string | null, since: number) {
-  const client = await join(meetingId, who, since);
-  // Frames are answered only after the join, so this answer (a refusal: the text is empty) comes after the whole replay.
-  client.sendRaw('{"type":"chat.send","requestId":"replayed","text":""}');
-  await client.waitFor((m) => m.type === 'error' && m.requestId === 'replayed');
-  const log = await MeetingLog.read(t.app.db.sql, meetingId);
-  const you = (await client.welcome()).you;
-  const fold = ViewerFold.holding(log.snapshot(since, you), you);
-  fold.follow(client, log.lastSeq);
-  fold.catchUp();
-  return { client, fold };
+  const resumed = await resumeViewer(url, t.app.db.sql, meetingId, who ? cookies[who] : undefined, since);
+  if (!resumed) throw new Error(`${who ?? 'a guest'} was turned away`);
+  clients.push(resumed.client);
+  return resumed;
 }
 
 /** A viewer who has been connected since `client` was welcomed. */
@@ -95,10 +89,7 @@ function live(client: RoomTestClient): ViewerFold {
  * fresh load shows at the point of the log it has reached (after `settled`, everything so far).
  */
 async function expectWithinSnapshots(meetingId: string, fold: ViewerFold): Promise<void> {
-  fold.catchUp();
-  const log = await MeetingLog.read(t.app.db.sql, meetingId);
-  expect(framesBeyondSnapshots(log, fold)).toEqual([]);
-  expect(roomDifferences(fold.room!, log.snapshot(fold.upTo, fold.you!))).toEqual([]);
+  expect(await visibilityProblems(t.app.db.sql, meetingId, fold)).toEqual([]);
 }
 
 const eventsOf = <T extends string>(client: RoomTestClient, type: T) =>
