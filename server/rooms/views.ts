@@ -211,7 +211,8 @@ export function eventFor(stamped: StampedEvent, state: RoomState, viewer: RoomSe
       const q = state.questions.get(e.questionId);
       const into = state.questions.get(e.intoId);
       if (!q) return null;
-      // The new count of the question it joined, for those who see that one (it may be hidden by now, in a replay).
+      // The new count of the question it joined, for those who see that one: everyone, live (a merge needs
+      // a question everyone sees, so the bytes still depend only on `viewKey`); in a replay it may be hidden by now.
       const intoVotes = into && questionView(into, audienceOf(viewer, into.userId), viewer.userId) ? into.voters.size : undefined;
       // Those who never saw it (a pending question) learn only that the other one gained its asker's support.
       if (!q.published && audience === 'public') return intoVotes === undefined ? null : { type: 'question.tally', questionId: e.intoId, votes: intoVotes, mine: null };
