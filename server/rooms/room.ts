@@ -39,7 +39,9 @@ export interface RoomDeps {
  * few tabs, and a connection that died unnoticed for up to a minute (keep-alive.ts). Each one
  * writes its arrival and its departure into the meeting's permanent log, so one person must not
  * open dozens. Guests write nothing there and are not capped: a hall full of them shares one
- * address, and floods of bare connections are for the reverse proxy to limit.
+ * address, and floods of bare connections are for the reverse proxy to limit. (With several
+ * processes, one that dies leaves its sockets counted, as it leaves them present, until a sole
+ * process opens the room again: closeStalePresence.)
  */
 export const MAX_SOCKETS_PER_PERSON = 5;
 
