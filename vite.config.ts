@@ -13,7 +13,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist/client', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // Written for the operators (to read a stack trace) but not linked from the bundles, and the server never serves them.
+    sourcemap: 'hidden',
   },
   server: {
     host: '127.0.0.1',

@@ -36,7 +36,8 @@
 // BENCH_DATABASE_URL (a server where scratch databases may be created and dropped; default
 // postgres://postgres@127.0.0.1:5432/postgres).
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBenchDatabase, type BenchDatabase } from './support/database.ts';
@@ -88,11 +89,13 @@ const LOAD_V8_FLAGS = ['--initial-old-space-size=2048', '--max-semi-space-size=3
 
 // ---- Cleanup on every way out ----
 const databases = new Set<BenchDatabase>();
+const mailDirs = new Set<string>();
 let cleaning: Promise<void> | undefined;
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     killAllChildren();
     await Promise.allSettled([...databases].map((d) => d.drop()));
+    await Promise.allSettled([...mailDirs].map((dir) => rm(dir, { recursive: true, force: true })));
   })();
   return cleaning;
 }
@@ -146,6 +149,9 @@ async function run(target: CollabTarget): Promise<RunResult> {
   const label = target === 'aukio' ? 'aukio' : 'hocuspocus';
   const database = await createBenchDatabase(serverUrl);
   databases.add(database);
+  // Where the Aukio server writes the editors' address checks.
+  const mailDir = await mkdtemp(join(tmpdir(), 'aukio-collab-mail-'));
+  mailDirs.add(mailDir);
   let server: Server | undefined;
   const loads: Load[] = [];
   let lastHeard = performance.now();
@@ -154,7 +160,7 @@ async function run(target: CollabTarget): Promise<RunResult> {
     const editorCount = docs.reduce((n, d) => n + d.editors.length, 0);
     const names = Array.from({ length: editorCount }, (_, i) => editorName(i));
     const tokens = names.map(() => randomBytes(18).toString('base64url'));
-    const env: Record<string, string> = { COLLAB_DATABASE_URL: database.url };
+    const env: Record<string, string> = { COLLAB_DATABASE_URL: database.url, COLLAB_MAIL_DIR: mailDir };
     if (target === 'hocuspocus') Object.assign(env, { COLLAB_TOKENS: JSON.stringify(tokens), COLLAB_HOCUSPOCUS_STORE: hocuspocusStore });
     const execArgv = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
     server = startChild(`${label} server`, join(support, `collab-${target}.ts`), { cwd: root, env, nofile: NOFILE, execArgv });
@@ -163,7 +169,7 @@ async function run(target: CollabTarget): Promise<RunResult> {
     const boot = await stats(server);
 
     const signUpStarted = performance.now();
-    const credentials = target === 'aukio' ? await signUpEditors(baseUrl, names, Date.now().toString(36)) : tokens;
+    const credentials = target === 'aukio' ? await signUpEditors(baseUrl, mailDir, names, Date.now().toString(36)) : tokens;
     if (target === 'aukio') console.log(`  ${label}: ${editorCount} editors signed up in ${((performance.now() - signUpStarted) / 1000).toFixed(1)} s`);
 
     const editors: CollabEditor[] = docs.flatMap((doc, d) => doc.editors.map((index) => ({ index, doc: d, credential: credentials[index]!, displayName: names[index]! })));
@@ -261,6 +267,8 @@ async function run(target: CollabTarget): Promise<RunResult> {
     await server?.stop({ type: 'stop' }, 30_000).catch(() => {});
     await database.drop();
     databases.delete(database);
+    await rm(mailDir, { recursive: true, force: true });
+    mailDirs.delete(mailDir);
   }
 }
 

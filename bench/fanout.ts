@@ -91,6 +91,7 @@ async function run(target: Target): Promise<RunResult> {
     dataDir = await mkdtemp(join(tmpdir(), 'aukio-fanout-'));
     tempDirs.add(dataDir);
     env.FANOUT_DATA_DIR = join(dataDir, 'db');
+    env.FANOUT_MAIL_DIR = join(dataDir, 'mail');
   }
   const execArgv = target === 'aukio' && cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const server: Server = startChild(`${label} server`, join(support, target === 'aukio' ? 'fanout-aukio.ts' : 'fanout-bare.ts'), {
@@ -113,6 +114,7 @@ async function run(target: Target): Promise<RunResult> {
       seconds,
       questionEvery: 10,
       connectBatch: 100,
+      mailDir: env.FANOUT_MAIL_DIR,
     };
     load = startChild(`${label} load generator`, join(support, 'fanout-load.ts'), { cwd: root, env: { FANOUT_LOAD: JSON.stringify(config) }, nofile });
     load.onMessage((m) => {

@@ -8,6 +8,10 @@ export type Route =
   | { name: 'home' }
   | { name: 'signin' }
   | { name: 'signup' }
+  | { name: 'verifyEmail' }
+  | { name: 'forgotPassword' }
+  | { name: 'resetPassword' }
+  | { name: 'unsubscribe' }
   | { name: 'sessions' }
   | { name: 'space'; slug: string }
   | { name: 'moderation'; slug: string }
@@ -48,6 +52,14 @@ export function matchRoute(pathname: string): Route {
       return { name: 'signin' };
     case '/signup':
       return { name: 'signup' };
+    case '/verify':
+      return { name: 'verifyEmail' };
+    case '/forgot-password':
+      return { name: 'forgotPassword' };
+    case '/reset-password':
+      return { name: 'resetPassword' };
+    case '/unsubscribe':
+      return { name: 'unsubscribe' };
     case '/account/sessions':
       return { name: 'sessions' };
     case '/search':

@@ -39,6 +39,7 @@ export const SPACE_ROLES: readonly SpaceRole[] = ['member', 'juror', 'moderator'
 
 /** What the signed-in user may do in a space (from `GET /api/spaces/:slug`). */
 export type SpacePermissions = {
+  readThreads: boolean;
   createThread: boolean;
   join: boolean;
   leave: boolean;
@@ -47,6 +48,8 @@ export type SpacePermissions = {
   appointStaff: boolean;
   update: boolean;
   manageMeetings: boolean;
+  signOff: boolean;
+  freezeStatement: boolean;
 };
 
 export type SpaceDetail = Space & { permissions?: SpacePermissions; myRoles?: string[] };
@@ -69,11 +72,14 @@ export type ActiveThread = Thread & { spaceSlug: string };
 export type ReactionKind = 'like' | 'agree' | 'insightful' | 'thanks';
 export const REACTION_KINDS: readonly ReactionKind[] = ['like', 'agree', 'insightful', 'thanks'];
 
+/** A post's author, with the staff roles they hold where the post is (`admin` for a site admin). */
+export type Author = Person & { staffRoles: string[] };
+
 export type Post = {
   id: string;
   seq: string;
   threadId: string;
-  author: Person;
+  author: Author;
   /** Server-rendered, sanitised HTML; null when hidden from this reader. */
   bodyHtml: string | null;
   /** Only for those who may edit or restore it. */

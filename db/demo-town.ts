@@ -251,8 +251,8 @@ export async function seedDemoTown(sql: Sql): Promise<boolean> {
     const userIds = new Map<AccountKey, string>();
     for (const account of demoAccounts) {
       const [row] = await tx<{ id: string }[]>`
-        insert into users (email, email_key, display_name, password_hash, is_admin)
-        values (${account.email}, ${account.email}, ${account.displayName}, ${passwordHash}, ${account.key === 'admin'})
+        insert into users (email, email_key, display_name, password_hash, is_admin, email_verified_at)
+        values (${account.email}, ${account.email}, ${account.displayName}, ${passwordHash}, ${account.key === 'admin'}, now())
         returning id`;
       userIds.set(account.key, row!.id);
     }

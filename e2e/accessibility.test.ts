@@ -7,6 +7,8 @@
  * the comparison with client/router.svelte.ts until someone says who visits it.
  */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -76,10 +78,62 @@ async function* roomTabs(page: Page): AsyncGenerator<string> {
 }
 const room = (slug: string) => () => `/meetings/${meeting(slug)}/room`;
 
+/** A token of the right shape that the server never issued: the pages show their forms, and refuse it when sent. */
+const unissuedToken = 'abcdefghijklmnopqrstuvwxyz234567';
+const wordsOf = (page: Page) => page.evaluate(() => document.documentElement.lang).then((lang) => dictionaries[lang as Lang]);
+/** Sends the page's one form as it is and yields once the page has answered (a notice, or an alert). */
+function submitted(fill: (page: Page, words: (typeof dictionaries)[Lang]) => Promise<void>, button: (words: (typeof dictionaries)[Lang]) => string) {
+  return async function* (page: Page): AsyncGenerator<string> {
+    const words = await wordsOf(page);
+    await fill(page, words);
+    await page.getByRole('button', { name: button(words), exact: true }).click();
+    await page.locator('main [role="status"], main [role="alert"]').first().waitFor();
+    yield 'after sending';
+  };
+}
+const nothingToFill = async () => {};
+
 const visits: Record<RouteName, Visit[]> = {
   home: [{ who: 'visitor', path: () => '/' }, { who: 'visitorSv', path: () => '/' }, { who: 'residentEn', path: () => '/' }],
   signin: [{ who: 'visitor', path: () => '/signin' }],
-  signup: [{ who: 'visitor', path: () => '/signup' }, { who: 'visitorSv', path: () => '/signup' }],
+  signup: [
+    {
+      who: 'visitor',
+      path: () => '/signup',
+      // "Check your mail", once sent.
+      views: submitted(async (page, words) => {
+        await page.getByLabel(words['field.email']).fill('saavutettava@example.fi');
+        await page.getByLabel(words['field.displayName']).fill('Saavutettava Asukas');
+        await page.getByLabel(words['field.password']).fill('saavutettava salasana');
+      }, (words) => words['signup.submit']),
+    },
+    { who: 'visitorSv', path: () => '/signup' },
+  ],
+  verifyEmail: [
+    { who: 'visitor', path: () => `/verify?token=${unissuedToken}`, views: submitted(nothingToFill, (words) => words['verify.submit']) },
+    { who: 'visitorSv', path: () => `/verify?token=${unissuedToken}` },
+    { who: 'visitor', path: () => '/verify' },
+  ],
+  forgotPassword: [
+    {
+      who: 'visitor',
+      path: () => '/forgot-password',
+      views: submitted((page, words) => page.getByLabel(words['field.email']).fill('unohtunut@example.fi'), (words) => words['forgot.submit']),
+    },
+    { who: 'visitorSv', path: () => '/forgot-password' },
+  ],
+  resetPassword: [
+    {
+      who: 'visitor',
+      path: () => `/reset-password?token=${unissuedToken}`,
+      views: submitted((page, words) => page.getByLabel(words['reset.password']).fill('uusi pitkä salasana'), (words) => words['reset.submit']),
+    },
+    { who: 'visitorSv', path: () => `/reset-password?token=${unissuedToken}` },
+  ],
+  unsubscribe: [
+    { who: 'visitor', path: () => `/unsubscribe?token=${unissuedToken}`, views: submitted(nothingToFill, (words) => words['unsubscribe.submit']) },
+    { who: 'residentEn', path: () => `/unsubscribe?token=${unissuedToken}` },
+  ],
   sessions: [{ who: 'resident', path: () => '/account/sessions' }],
   space: [
     { who: 'visitor', path: () => '/spaces/ymparistofoorumi' },
@@ -211,8 +265,15 @@ async function furnishTown(): Promise<void> {
 beforeAll(async () => {
   await ensureWorkerForTests();
   const database = await createTestDatabase();
-  dropDatabase = () => database.drop();
-  app = await buildApp(testConfig({ database: database.options, demo: true, clientDir, media: { workers: 1, mediaPort: await freeMediaPorts(1) } }));
+  // The forms sent below mail their addresses: into a directory of this run's own.
+  const mailDir = await mkdtemp(join(tmpdir(), 'aukio-a11y-mail-'));
+  dropDatabase = async () => {
+    await database.drop();
+    await rm(mailDir, { recursive: true, force: true });
+  };
+  app = await buildApp(
+    testConfig({ database: database.options, demo: true, clientDir, media: { workers: 1, mediaPort: await freeMediaPorts(1) }, mail: { ...testConfig().mail, directory: mailDir } }),
+  );
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   await furnishTown();
   browser = await chromium.launch({

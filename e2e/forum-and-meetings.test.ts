@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { linkIn, mailTo, waitForMail } from '../server/mail/test-mailbox.ts';
 import { viewports } from './support/browser.ts';
 import { demoTownForThisFile, expectAccessible } from './support/town-fixture.ts';
 
@@ -53,6 +54,10 @@ describe('forum and meetings', () => {
     await other.getByLabel('Muille näkyvä nimi').fill('Toinen Asukas');
     await other.getByLabel('Salasana').fill('toinen hyvin pitkä salasana');
     await other.getByRole('button', { name: 'Luo tili' }).click();
+    await other.getByRole('heading', { level: 1, name: 'Katso sähköpostisi' }).waitFor();
+    const check = await waitForMail(town.mailbox, mailTo('toinen.asukas@example.fi'));
+    await other.goto(linkIn(check, '/verify').href);
+    await other.getByRole('button', { name: 'Vahvista osoitteeni' }).click();
     await other.getByText('Kirjautuneena: Toinen Asukas').waitFor();
     await other.goto(threadUrl);
     await other.getByText(postText).waitFor();

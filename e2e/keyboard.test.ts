@@ -8,6 +8,8 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fi } from '../client/i18n/fi.ts';
 import { sv } from '../client/i18n/sv.ts';
+import { signUpThroughMail } from '../server/auth/test-sign-up.ts';
+import { linkIn, mailTo, waitForMail } from '../server/mail/test-mailbox.ts';
 import { RoomTestClient } from '../server/rooms/test-client.ts';
 import { signInOverHttp } from '../server/test-process.ts';
 import { demoTownForThisFile } from './support/town-fixture.ts';
@@ -306,6 +308,44 @@ describe('with the keyboard alone', () => {
     await page.getByRole('tab', { name: sv['room.tab.chat'] }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('sv');
     expect(await page.getByRole('button', { name: 'Svenska' }).evaluate((el) => el === document.activeElement)).toBe(true);
+
+    expect(user.problems).toEqual([]);
+  });
+
+  it('asks for a new password from the sign-in page and chooses it from the mail', async () => {
+    const email = 'nappaimisto@example.fi';
+    await signUpThroughMail(town.app, { email, password: 'näppäimistön salasana', displayName: 'Noora Näppäin' });
+    const user = await keyboardUser();
+    const { page } = user;
+    await page.goto(`${town.url}/signin`);
+    await page.getByRole('heading', { level: 1, name: fi['signin.title'] }).waitFor();
+    await user.tabTo(page.getByRole('link', { name: fi['signin.forgotPassword'] }));
+    await user.press('Enter');
+    await page.getByRole('heading', { level: 1, name: fi['forgot.title'] }).waitFor();
+    await user.tabTo(page.getByLabel(fi['field.email']));
+    await page.keyboard.type(email);
+    await user.press('Enter');
+    // The notice that replaces the form has the focus.
+    await page.getByText(fi['forgot.done'].replace('{email}', email)).waitFor();
+    expect(await user.focused()).toBe('div');
+    await user.walkWholePage();
+
+    const mail = await waitForMail(town.mailbox, (m) => mailTo(email)(m) && (m.text ?? '').includes('/reset-password?token='));
+    await page.goto(linkIn(mail, '/reset-password').href);
+    await page.getByRole('heading', { level: 1, name: fi['reset.title'] }).waitFor();
+    await user.tabTo(page.getByLabel(fi['reset.password']));
+    await page.keyboard.type('uusi näppäilty salasana');
+    await user.press('Enter');
+    await page.getByText(fi['reset.done']).waitFor();
+    await user.tabTo(page.getByRole('main').getByRole('link', { name: fi['auth.signIn'] }));
+    await user.press('Enter');
+    await page.getByRole('heading', { level: 1, name: fi['signin.title'] }).waitFor();
+    await user.tabTo(page.getByLabel(fi['field.email']));
+    await page.keyboard.type(email);
+    await user.tabTo(page.getByLabel(fi['field.password']));
+    await page.keyboard.type('uusi näppäilty salasana');
+    await user.press('Enter');
+    await page.getByText('Kirjautuneena: Noora Näppäin').waitFor();
 
     expect(user.problems).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { signUpThroughMail } from '../server/auth/test-sign-up.ts';
 import { connect, eventually, synced } from '../server/collab/test-helpers.ts';
 import type { ServerMessage } from '../server/protocol/room-messages.ts';
 import { RoomTestClient } from '../server/rooms/test-client.ts';
@@ -76,17 +77,16 @@ async function call<T = unknown>(who: Person | string | null, method: string, pa
   return (text ? JSON.parse(text) : null) as T;
 }
 
+let signUps = 0;
 async function signUp(email: string, name: string, userAgent?: string): Promise<Person> {
-  const response = await fetch(`${town.url}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(userAgent ? { 'user-agent': userAgent } : {}) },
-    body: JSON.stringify({ email, password: 'xss-salasana-2026', displayName: name }),
-  });
-  const body = await response.text();
-  expect(response.status, body).toBe(201);
-  const user = (JSON.parse(body) as { user: { id: string; displayName: string } }).user;
+  signUps += 1;
+  const { user, cookie } = await signUpThroughMail(
+    town.app,
+    { email, password: 'xss-salasana-2026', displayName: name },
+    { remoteAddress: `10.0.8.${signUps}`, ...(userAgent ? { headers: { 'user-agent': userAgent } } : {}) },
+  );
   expect(user.displayName).toBe(name);
-  return { id: user.id, email, name, cookie: response.headers.getSetCookie()[0]!.split(';')[0]! };
+  return { id: user.id, email, name, cookie };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,7 +156,8 @@ async function visit(who: Person | string | null, path: string): Promise<void> {
   await browser.page.goto(`${town.url}${path}`);
 }
 
-const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
+// Direction controls are left out: published titles drop them (server/documents/published-title.ts), and they show as nothing.
+const normalize = (text: string) => text.replace(/[\u202A-\u202E\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
 /** The tags of the payloads in a Markdown text: what its rendering must show, whatever else it makes of it. */
 const tagsIn = (markdown: string) => markdown.match(/⟦p\d+⟧/g) ?? [];
 
@@ -650,10 +651,11 @@ describe('XSS payloads in every field a person writes', () => {
     await expectRenderedSafely('jury space page', [statementTitle]);
 
     // A co-editor whose editor announces a payload as its name, a bad colour and a caret in the text.
+    // The server puts the person's own display name (itself a payload) on the caret instead of the name.
     const attacker = connect(town.url, docName, u4!.cookie);
     try {
       await synced(attacker);
-      const awarenessName = wrote('editor presence name', 'plain text', textOf(200, 2));
+      const awarenessName = textOf(200, 2);
       const firstText = (attacker.doc.getArray<Y.Map<unknown>>('recommendations').get(0).get('text') as Y.XmlFragment).get(0) as Y.XmlElement;
       const position = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(firstText.get(0) as Y.XmlText, 2));
       attacker.provider.awareness.setLocalStateField('user', { name: awarenessName, color: `red" onmouseover="__xss('a1')`, colourIndex: '1" onclick="__xss(\'a1\')' });
@@ -665,9 +667,9 @@ describe('XSS payloads in every field a person writes', () => {
         ...comments.values(),
         u3!.name,
         u4!.name,
-        awarenessName,
       ]);
-      await browser.page.locator('.collab-caret__label', { hasText: awarenessName }).first().waitFor();
+      await browser.page.locator('.collab-caret__label', { hasText: u4!.name }).first().waitFor();
+      expect(normalize(await pageText())).not.toContain(normalize(awarenessName));
     } finally {
       attacker.destroy();
     }
@@ -718,7 +720,6 @@ describe('XSS payloads in every field a person writes', () => {
         'decision',
         'dismiss reason',
         'display name',
-        'editor presence name',
         'email address',
         'hide reason',
         'meeting address',

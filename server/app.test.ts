@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './test-app.ts';
 
@@ -80,5 +83,27 @@ describe('the HTTP surface', () => {
     const response = await fetch(`${address}/api/spaces`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ spaces: [] });
+  });
+
+  it('serves the built client but not its source maps', async () => {
+    const clientDir = await mkdtemp(join(tmpdir(), 'aukio-client-'));
+    await mkdir(join(clientDir, 'assets'));
+    await writeFile(join(clientDir, 'index.html'), '<!doctype html><title>Aukio</title>');
+    await writeFile(join(clientDir, 'assets', 'app.js'), 'console.log(1);');
+    await writeFile(join(clientDir, 'assets', 'app.js.map'), '{"version":3,"sources":["../client/main.ts"]}');
+    const served = await startTestApp({ clientDir });
+    try {
+      expect((await served.app.inject({ url: '/assets/app.js' })).statusCode).toBe(200);
+      for (const url of ['/assets/app.js.map', '/assets/%61pp.js.map']) {
+        const map = await served.app.inject({ url });
+        expect(map.statusCode, url).toBe(404);
+        expect(map.body).not.toContain('sources');
+      }
+      // A page address still gets the app shell.
+      expect((await served.app.inject({ url: '/spaces/x', headers: { accept: 'text/html' } })).body).toContain('<title>Aukio</title>');
+    } finally {
+      await served.close();
+      await rm(clientDir, { recursive: true, force: true });
+    }
   });
 });

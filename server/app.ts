@@ -13,7 +13,10 @@ import { seedDemoTown } from '../db/demo-town.ts';
 import { migrate } from '../db/migrate.ts';
 import { mediaConfig } from '../media/config.ts';
 import { MediaWorkerPool } from '../media/worker-pool.ts';
+import { AccessChanges } from './access-changes/access-changes.ts';
+import { accessChangesPlugin } from './access-changes/plugin.ts';
 import { originCheck } from './auth/origin-check.ts';
+import { passwordResetRoutes } from './auth/password-reset-routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { sessionCookie } from './auth/session-cookie.ts';
 import type { AppConfig } from './config.ts';
@@ -21,6 +24,7 @@ import { installErrorHandling, notFound } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
 import { publicPageStyles } from './documents/public-page.ts';
 import { juryRoutes, statementRoutes } from './jury/routes.ts';
+import { mailPlugin } from './mail/plugin.ts';
 import { meetingRoutes, spaceMeetingRoutes } from './meetings/routes.ts';
 import { minutesRoutes } from './minutes/routes.ts';
 import { minutesPlugin } from './minutes/plugin.ts';
@@ -31,12 +35,14 @@ import { moderationRoutes } from './moderation/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import { spacePeopleRoutes } from './spaces/people.ts';
 import { spaceRoutes } from './spaces/routes.ts';
+import { RedisChannels } from './redis-channels.ts';
 import { InProcessBus, RedisBus } from './rooms/bus.ts';
 import { checkInRoutes } from './rooms/check-in.ts';
 import { RoomRegistry } from './rooms/registry.ts';
 import { roomRoutes } from './rooms/routes.ts';
 import { spaceThreadRoutes, threadRoutes } from './threads/routes.ts';
 import { validatorCompiler } from './validation.ts';
+import { writeLimits } from './write-limits.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -71,13 +77,25 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     throw error;
   }
   app.decorate('media', media);
-  const bus = config.redisUrl ? new RedisBus(config.redisUrl) : new InProcessBus();
-  const rooms = new RoomRegistry({ sql: db.sql, bus, soleProcess: !config.redisUrl, media, recordingsDir: config.recordingsDir, log: app.log });
-  // Rooms close first, while the database is there to record who left; then the bus, media and the database.
+  // One pair of Redis connections per process, for the rooms' events and the notices of changed rights.
+  const channels = config.redisUrl ? new RedisChannels(config.redisUrl, config.redisPrefix) : null;
+  const bus = channels ? new RedisBus(channels) : new InProcessBus();
+  const rooms = new RoomRegistry({ sql: db.sql, bus, soleProcess: !channels, media, recordingsDir: config.recordingsDir, log: app.log });
+  let accessChanges: AccessChanges;
+  try {
+    accessChanges = await AccessChanges.start(db.sql, channels, app.log);
+  } catch (error) {
+    channels?.close();
+    media?.close();
+    await db.close();
+    throw error;
+  }
+  // Rooms close first, while the database is there to record who left; then Redis, media and the database.
   app.addHook('preClose', () => rooms.close());
   app.addHook('onClose', async () => {
     media?.close();
-    await bus.close();
+    await accessChanges.close();
+    channels?.close();
     await db.close();
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -87,7 +105,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
 
   await app.register(swagger, {
-    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }, { name: 'jury' }, { name: 'search' }] },
+    openapi: { info: { title: 'Aukio API', version: '1' }, tags: [{ name: 'auth' }, { name: 'spaces' }, { name: 'threads' }, { name: 'moderation' }, { name: 'meetings' }, { name: 'jury' }, { name: 'search' }, { name: 'mail' }] },
   });
   // The client is built to run under this policy: no inline script or style, nothing from elsewhere.
   await app.register(helmet, {
@@ -113,8 +131,11 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   });
   await app.register(fastifyCookie);
   await app.register(rateLimit, { global: false });
+  await app.register(writeLimits, { limits: config.writeLimits });
   await app.register(originCheck, { publicUrl: config.publicUrl });
+  await app.register(accessChangesPlugin, { changes: accessChanges });
   await app.register(sessionCookie, { sql, secureCookies });
+  await app.register(mailPlugin, { sql, config: config.mail, publicUrl: config.publicUrl });
 
   // A room frame is a few hundred bytes; anything near this cap is abuse and closes that socket only.
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
@@ -125,7 +146,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(publicPageStyles);
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit });
+      await api.register(authRoutes, { prefix: '/auth', sql, secureCookies, loginRateLimit: config.loginRateLimit, accountSignInLimit: config.accountSignInLimit });
+      await api.register(passwordResetRoutes, { prefix: '/auth', sql, secureCookies, rateLimit: config.loginRateLimit });
       await api.register(spaceRoutes, { prefix: '/spaces', sql });
       await api.register(spaceThreadRoutes, { prefix: '/spaces', sql });
       await api.register(spacePeopleRoutes, { prefix: '/spaces', sql });
@@ -147,7 +169,9 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
 
   const clientDir = config.clientDir;
   const hasClient = clientDir !== undefined && existsSync(join(clientDir, 'index.html'));
-  if (hasClient) await app.register(fastifyStatic, { root: clientDir, wildcard: false });
+  // Source maps are built for the operators ('hidden' in vite.config.ts) but never served: they
+  // would publish the client's source with its comments, and a reader's browser has no use for them.
+  if (hasClient) await app.register(fastifyStatic, { root: clientDir, wildcard: false, allowedPath: (path) => !path.endsWith('.map') });
   app.setNotFoundHandler(async (request, reply) => {
     const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');
     // The client routes its own paths: any page address gets the app shell.

@@ -1,7 +1,21 @@
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { DatabaseOptions } from '../db/connection.ts';
 import { DEFAULT_MEDIA_PORT, type MediaConfig } from '../media/config.ts';
+import type { SignInLimit } from './auth/sign-in-limit.ts';
+import { defaultWriteLimits, type WriteLimits } from './write-limits.ts';
+import { defaultSenderTiming, type SenderTiming } from './mail/sender.ts';
+
+export interface MailConfig {
+  /** The From address of every mail (`MAIL_FROM`). */
+  from: string;
+  /** An SMTP server (`SMTP_URL`, e.g. smtp://user:pass@mail.example.fi:587); absent: mails are written as .eml files. */
+  smtpUrl?: string | undefined;
+  /** Where mails are written as .eml files when there is no SMTP server. */
+  directory: string;
+  /** How the sender polls, claims and retries; tests shorten it. */
+  sender: SenderTiming;
+}
 
 export interface AppConfig {
   database: DatabaseOptions;
@@ -13,14 +27,22 @@ export interface AppConfig {
   publicUrl?: string | undefined;
   /** Behind a reverse proxy: trust its X-Forwarded-* headers. */
   trustProxy: boolean;
+  /** Sign-ins and sign-ups per address: generous, since a library's or a school's people share one. */
   loginRateLimit: { max: number; windowMs: number };
+  /** Failed sign-ins per account (by the email asked for), from any address. */
+  accountSignInLimit: SignInLimit;
+  /** Writing per person: posts (new threads, replies, edits), reports and reactions. */
+  writeLimits: WriteLimits;
   /** Redis for the room bus, so rooms span server processes; absent means one process serves all. */
   redisUrl?: string | undefined;
+  /** Begins every Redis channel name, so towns (or test runs) sharing one Redis do not hear each other. */
+  redisPrefix?: string | undefined;
   logger: boolean;
   /** Live video (mediasoup workers on UDP+TCP ports from mediaPort); absent means no video. */
   media?: Partial<MediaConfig> | undefined;
   /** Where meeting recordings are written. */
   recordingsDir?: string | undefined;
+  mail: MailConfig;
 }
 
 export interface ServerSettings {
@@ -32,8 +54,12 @@ const defaults: AppConfig = {
   database: { dataDir: 'memory://' },
   demo: false,
   trustProxy: false,
-  loginRateLimit: { max: 10, windowMs: 60_000 },
+  loginRateLimit: { max: 100, windowMs: 15 * 60_000 },
+  accountSignInLimit: { max: 10, windowMs: 15 * 60_000 },
+  writeLimits: defaultWriteLimits,
   logger: false,
+  // Tests that read their mails give each app a directory of its own (server/test-app.ts).
+  mail: { from: 'Aukio <aukio@localhost>', directory: join(tmpdir(), 'aukio-test-mail'), sender: defaultSenderTiming },
 };
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
@@ -51,6 +77,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { ap
   const mediaPort = Number(env.MEDIA_PORT || DEFAULT_MEDIA_PORT);
   if (!Number.isInteger(mediaPort) || mediaPort < 1 || mediaPort + mediaWorkers > 65536) throw new Error(`MEDIA_PORT must be a port number, got "${env.MEDIA_PORT}"`);
   const dataDir = resolve(cwd, env.DATA_DIR || 'data');
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !isSmtpUrl(smtpUrl)) throw new Error('SMTP_URL must be an smtp:// or smtps:// address'); // not echoed: it may hold a password
   return {
     app: {
       ...defaults,
@@ -60,11 +88,27 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { ap
       publicUrl: env.PUBLIC_URL || undefined,
       trustProxy: env.TRUST_PROXY === '1',
       redisUrl: env.REDIS_URL || undefined,
+      redisPrefix: env.REDIS_PREFIX || undefined,
       logger: env.LOG !== '0',
       // MEDIA_WORKERS=0 runs the server without video.
       media: mediaWorkers > 0 ? { workers: mediaWorkers, mediaPort, announcedIp: env.MEDIA_ANNOUNCED_IP || undefined } : undefined,
       recordingsDir: resolve(dataDir, 'recordings'),
+      mail: { from: env.MAIL_FROM || defaultMailFrom(env.PUBLIC_URL), smtpUrl, directory: resolve(dataDir, 'mail'), sender: defaultSenderTiming },
     },
     server: { port, host: env.HOST || '0.0.0.0' },
   };
+}
+
+/** Mail comes from the public address's host when there is one; a real deployment sets MAIL_FROM. */
+function defaultMailFrom(publicUrl: string | undefined): string {
+  const host = publicUrl ? new URL(publicUrl).hostname : 'localhost';
+  return `Aukio <aukio@${host}>`;
+}
+
+function isSmtpUrl(url: string): boolean {
+  try {
+    return /^smtps?:$/.test(new URL(url).protocol);
+  } catch {
+    return false;
+  }
 }

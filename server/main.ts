@@ -21,6 +21,7 @@ const address = await app.listen({ port: server.port, host: server.host });
 const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
 const where = config.database.url ? 'PostgreSQL server' : `embedded database in ${config.database.dataDir}`;
 console.log(`\nAukio is running at ${shown} (${where})`);
+console.log(`Mail is ${app.mail.description}${config.mail.smtpUrl ? '' : ' (set SMTP_URL to send it)'}`);
 if (config.demo) {
   console.log(`\nDemo town Pihlajalahti. Sign in with any of these, password "${DEMO_PASSWORD}":`);
   for (const account of demoAccounts) console.log(`  ${account.key.padEnd(10)} ${account.email.padEnd(36)} ${account.displayName}`);

@@ -1,22 +1,37 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase } from '../db/test-database.ts';
 import { buildApp } from './app.ts';
-import { testConfig, type AppConfig } from './config.ts';
+import { testConfig, type AppConfig, type MailConfig } from './config.ts';
+import { emlMailbox, type Mailbox } from './mail/test-mailbox.ts';
 
 export interface TestApp {
   app: FastifyInstance;
+  /** The .eml files the app wrote (when it sends no mail over SMTP). */
+  mailbox: Mailbox;
   close(): Promise<void>;
 }
 
-/** The real app on a database of its own (embedded, or on TEST_DATABASE_URL's server). */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export type TestAppOverrides = Partial<Omit<AppConfig, 'mail'>> & { mail?: Partial<MailConfig> };
+
+/** The real app on a database of its own (embedded, or on TEST_DATABASE_URL's server), writing its mails into a directory of its own. */
+export async function startTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const app = await buildApp(testConfig({ database: database.options, ...overrides }));
+  const mailDir = await mkdtemp(join(tmpdir(), 'aukio-test-mail-'));
+  const defaults = testConfig();
+  const app = await buildApp(testConfig({ database: database.options, ...overrides, mail: { ...defaults.mail, directory: mailDir, ...overrides.mail } })).catch(async (error: unknown) => {
+    await rm(mailDir, { recursive: true, force: true });
+    throw error;
+  });
   return {
     app,
+    mailbox: emlMailbox(mailDir),
     async close() {
       await app.close();
       await database.drop();
+      await rm(mailDir, { recursive: true, force: true });
     },
   };
 }

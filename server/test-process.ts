@@ -1,11 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DatabaseOptions } from '../db/connection.ts';
 import { DEMO_PASSWORD, demoAccounts } from '../db/demo-town.ts';
+import { emlMailbox, type Mailbox } from './mail/test-mailbox.ts';
 
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** The mails it wrote (as .eml files under its DATA_DIR). */
+  mailbox: Mailbox;
   output(): string;
   /** SIGTERM lets it close gracefully; SIGKILL is a crash. */
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -15,8 +21,10 @@ export interface ServerProcess {
 export async function startServerProcess(database: DatabaseOptions, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   // Without video unless a test asks: parallel test processes would compete for the media ports.
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG: '0', AUKIO_DEMO: '1', MEDIA_WORKERS: '0', ...env };
+  // On a database server the process still needs a DATA_DIR of its own, for its mails.
+  const ownDataDir = database.url && !env.DATA_DIR ? await mkdtemp(join(tmpdir(), 'aukio-process-')) : undefined;
   if (database.url) childEnv.DATABASE_URL = database.url;
-  else childEnv.DATA_DIR = database.dataDir;
+  childEnv.DATA_DIR = env.DATA_DIR ?? ownDataDir ?? database.dataDir;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -37,12 +45,15 @@ export async function startServerProcess(database: DatabaseOptions, env: NodeJS.
   return {
     child,
     url,
+    mailbox: emlMailbox(join(childEnv.DATA_DIR!, 'mail')),
     output: () => output,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill(signal);
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill(signal);
+        await exited;
+      }
+      if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
     },
   };
 }

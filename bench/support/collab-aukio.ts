@@ -8,6 +8,8 @@ import { serveParent } from './fanout-server-ipc.ts';
 
 const url = process.env.COLLAB_DATABASE_URL;
 if (!url) throw new Error('COLLAB_DATABASE_URL is not set');
+const mailDir = process.env.COLLAB_MAIL_DIR;
+if (!mailDir) throw new Error('COLLAB_MAIL_DIR is not set');
 
 const app = await buildApp(
   testConfig({
@@ -16,6 +18,8 @@ const app = await buildApp(
     logger: false,
     // The bench signs its editors up from one address.
     loginRateLimit: { max: 10_000, windowMs: 60_000 },
+    // Where the editors' address checks are read from.
+    mail: { ...testConfig().mail, directory: mailDir },
   }),
 );
 const address = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -4,7 +4,9 @@
 import { openDatabase } from '../../db/connection.ts';
 import { seedDemoTown } from '../../db/demo-town.ts';
 import { migrate } from '../../db/migrate.ts';
+import { signUpThroughMail } from '../../server/auth/test-sign-up.ts';
 import { notesDocumentName } from '../../server/collab/access.ts';
+import { emlMailbox } from '../../server/mail/test-mailbox.ts';
 import { BENCH_SPACE } from './seed.ts';
 
 /** Migrates and seeds the database at `url`; returns the names of `count` notes documents. */
@@ -41,23 +43,16 @@ async function post(baseUrl: string, path: string, body: unknown, cookie?: strin
 
 /**
  * Signs `names.length` residents up on Aukio (a few at a time: each is an argon2 hash on the
- * server) and has each join the bench space; returns their session cookies, in order.
+ * server), through the address check the server writes into `mailDir`, and has each join the bench
+ * space; returns their session cookies, in order.
  */
-export async function signUpEditors(baseUrl: string, names: string[], run: string): Promise<string[]> {
+export async function signUpEditors(baseUrl: string, mailDir: string, names: string[], run: string): Promise<string[]> {
   const cookies: string[] = new Array<string>(names.length);
+  const server = { url: baseUrl, mailbox: emlMailbox(mailDir) };
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < names.length; i = next++) {
-      const signedUp = await post(baseUrl, '/api/auth/signup', {
-        email: `collab-${run}-${i}@bench.example`,
-        password: 'collab-bench-password',
-        displayName: names[i],
-      });
-      const cookie = signedUp.headers
-        .getSetCookie()
-        .find((c) => c.startsWith('aukio_session='))
-        ?.split(';')[0];
-      if (!cookie) throw new Error('Sign-up set no session cookie');
+      const { cookie } = await signUpThroughMail(server, { email: `collab-${run}-${i}@bench.example`, password: 'collab-bench-password', displayName: names[i]! });
       await post(baseUrl, `/api/spaces/${BENCH_SPACE}/join`, undefined, cookie);
       cookies[i] = cookie;
     }

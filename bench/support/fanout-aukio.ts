@@ -9,6 +9,8 @@ import { serveParent } from './fanout-server-ipc.ts';
 
 const dataDir = process.env.FANOUT_DATA_DIR;
 if (!dataDir) throw new Error('FANOUT_DATA_DIR is not set');
+const mailDir = process.env.FANOUT_MAIL_DIR;
+if (!mailDir) throw new Error('FANOUT_MAIL_DIR is not set');
 
 const app = await buildApp(
   testConfig({
@@ -17,6 +19,8 @@ const app = await buildApp(
     logger: false,
     // The bench signs up its posters and signs the moderator in from one address.
     loginRateLimit: { max: 1000, windowMs: 60_000 },
+    // Where the posters' address checks are read from.
+    mail: { ...testConfig().mail, directory: mailDir },
   }),
 );
 

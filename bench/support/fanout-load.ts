@@ -7,6 +7,8 @@
 // performance.now() at receipt minus performance.now() just before the post was written.
 import WebSocket from 'ws';
 import { DEMO_PASSWORD } from '../../db/demo-town.ts';
+import { signUpThroughMail } from '../../server/auth/test-sign-up.ts';
+import { emlMailbox } from '../../server/mail/test-mailbox.ts';
 import { openLeanSocket, type LeanSocket } from './fanout-lean-socket.ts';
 import { MARK, type LoadConfig, type LoadResult, type LoadToParent, type ParentToLoad } from './fanout-protocol.ts';
 
@@ -147,7 +149,8 @@ async function openPosters(): Promise<{ residents: Poster[]; moderator: Poster |
     const headers: Record<string, string> = {};
     if (config!.target === 'aukio') {
       // One at a time: sign-up is rate-limited per address (the bench's server allows enough).
-      headers.cookie = await post('/api/auth/signup', { email: `fanout-${run}-${i}@bench.example`, password: 'fanout-bench-password', displayName: name });
+      const server = { url: config!.baseUrl, mailbox: emlMailbox(config!.mailDir!) };
+      headers.cookie = (await signUpThroughMail(server, { email: `fanout-${run}-${i}@bench.example`, password: 'fanout-bench-password', displayName: name })).cookie;
     }
     residents.push({ socket: await openPoster(headers), userId: `bench-user-${i}`, name });
   }

@@ -37,6 +37,8 @@ export interface LoadConfig {
   questionEvery: number;
   /** Sockets opening at once. */
   connectBatch: number;
+  /** Where Aukio writes its mails (the posters' address checks). */
+  mailDir?: string | undefined;
 }
 
 export interface LoadResult {

@@ -9,7 +9,7 @@ const base: Post = {
   id: 'p1',
   seq: '1',
   threadId: 't1',
-  author: { id: 'u1', displayName: 'Aino Asukas' },
+  author: { id: 'u1', displayName: 'Aino Asukas', staffRoles: [] },
   bodyHtml: '<p>Rantapuistoon koirapuisto</p>',
   createdAt: '2025-10-14T15:00:00Z',
   editedAt: null,
@@ -47,5 +47,16 @@ describe('PostItem', () => {
     // Someone else's post can be reported, not edited.
     expect(screen.getByRole('button', { name: 'Report' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Edit' })).toBeNull();
+  });
+
+  it('marks a staff member beside their name, so a look-alike name cannot pass for theirs', () => {
+    setLang('en');
+    render(PostItem, { post: { ...base, author: { id: 'u3', displayName: 'Paavo Puhemies', staffRoles: ['chair', 'admin'] } }, canModerate: false, canEdit: false, onchange: () => {} });
+    const header = screen.getByText('Paavo Puhemies').closest('header')!;
+    expect(header.textContent).toContain('Chair');
+    expect(header.textContent).toContain('Administrator');
+    cleanup();
+    render(PostItem, { post: base, canModerate: false, canEdit: false, onchange: () => {} });
+    expect(screen.getByText('Aino Asukas').closest('header')!.querySelector('.badge')).toBeNull();
   });
 });

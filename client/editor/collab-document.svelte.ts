@@ -8,7 +8,8 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { api, ApiError } from '../api.ts';
 import type { MessageKey } from '../i18n/i18n.svelte.ts';
-import { session } from '../session.svelte.ts';
+import { closeCodes } from '../room/protocol.ts';
+import { forgetUser, session } from '../session.svelte.ts';
 import { colourFor, colourIndexOf } from './caret-colours.ts';
 import './collab.css';
 
@@ -19,11 +20,12 @@ export type CollabAccess = 'unknown' | 'read' | 'write';
 
 /** Close codes (and their HTTP twins) after which the socket does not try again. */
 const refusalReasons: Record<number, MessageKey> = {
-  4401: 'editor.refused.signIn',
-  4403: 'editor.refused.forbidden',
-  4404: 'editor.refused.notFound',
+  [closeCodes.signInRequired]: 'editor.refused.signIn',
+  [closeCodes.forbidden]: 'editor.refused.forbidden',
+  [closeCodes.notFound]: 'editor.refused.notFound',
+  [closeCodes.sessionEnded]: 'editor.refused.signedOut',
 };
-const httpToClose: Record<number, number> = { 401: 4401, 403: 4403, 404: 4404 };
+const httpToClose: Record<number, number> = { 401: closeCodes.signInRequired, 403: closeCodes.forbidden, 404: closeCodes.notFound };
 
 /** The close code of a document the server could not load. */
 const SERVER_ERROR = 1011;
@@ -97,6 +99,12 @@ export class CollabDocument {
     });
     this.provider.on('connection-close', (event) => {
       if (event?.code === SERVER_ERROR) this.loadFailed = true;
+      // The person's rights changed (the provider reconnects by itself): no typing until the server
+      // says what they may do now, or edits it will not take would pile up on this page.
+      if (event?.code === closeCodes.accessChanged) {
+        this.access = 'unknown';
+        void this.refreshAccess();
+      }
     });
     this.provider.on('closed', ({ code }) => this.#refuse(code));
     this.provider.awareness.on('change', () => {
@@ -133,6 +141,8 @@ export class CollabDocument {
   }
 
   #refuse(code: number): void {
+    // Signed out elsewhere (or the session ended from another device): the whole page shows it.
+    if (code === closeCodes.sessionEnded) forgetUser();
     this.status = 'refused';
     this.refusedCode = code;
     this.access = 'unknown';

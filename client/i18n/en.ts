@@ -1,3 +1,5 @@
+import { accountStrings } from './areas/account.ts';
+import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
 import { mediaStrings } from './areas/media.ts';
@@ -231,6 +233,8 @@ export const en = {
   'room.connection.restarting': 'The server is restarting.',
   'room.connection.tooMany': 'Too many messages were sent from this window, or it fell behind.',
   'room.connection.tooManyWindows': 'This meeting is open in too many of your windows or devices. Close one of them.',
+  'room.connection.accessChanged': 'Your rights in this meeting changed.',
+  'room.connection.sessionEnded': 'You were signed out.',
   'room.connection.closed': 'Not connected',
   'room.close.signIn': 'Sign in to join this meeting.',
   'room.close.notFound': 'There is no such meeting, or you do not have access to it.',
@@ -625,6 +629,8 @@ export const en = {
   ...editorStrings.en,
   ...minutesStrings.en,
   ...juryStrings.en,
+  ...accountStrings.en,
+  ...safetyStrings.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

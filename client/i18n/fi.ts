@@ -1,3 +1,5 @@
+import { accountStrings } from './areas/account.ts';
+import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
 import { mediaStrings } from './areas/media.ts';
@@ -227,6 +229,8 @@ export const fi = {
   'room.connection.restarting': 'Palvelin käynnistyy uudelleen.',
   'room.connection.tooMany': 'Tästä ikkunasta lähti liian monta viestiä, tai se jäi jälkeen.',
   'room.connection.tooManyWindows': 'Tämä kokous on auki liian monessa ikkunassasi tai laitteessasi. Sulje jokin niistä.',
+  'room.connection.accessChanged': 'Oikeutesi tässä kokouksessa muuttuivat.',
+  'room.connection.sessionEnded': 'Sinut kirjattiin ulos.',
   'room.connection.closed': 'Ei yhteyttä',
   'room.close.signIn': 'Kirjaudu sisään osallistuaksesi tähän kokoukseen.',
   'room.close.notFound': 'Kokousta ei ole, tai sinulla ei ole siihen pääsyä.',
@@ -621,4 +625,6 @@ export const fi = {
   ...editorStrings.fi,
   ...minutesStrings.fi,
   ...juryStrings.fi,
+  ...accountStrings.fi,
+  ...safetyStrings.fi,
 } as const satisfies Dictionary;

@@ -7,7 +7,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { displayNameProblems } from '../../server/auth/display-name.ts';
+import { passwordProblems } from '../../server/auth/password-policy.ts';
 import { spaceRoles } from '../../server/permissions/permissions.ts';
+import { writeRefusals } from '../../server/write-limits.ts';
 import { en } from './en.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -88,6 +91,17 @@ describe('every key the client uses exists', () => {
 
   it('names every role a person can hold', () => {
     expect(spaceRoles.filter((role) => !keys.has(`role.${role}`))).toEqual([]);
+  });
+
+  it('explains every refusal of a password, a display name and a write in the reader’s language', () => {
+    const codes = [
+      ...passwordProblems.map((problem) => `password_${problem}`),
+      ...displayNameProblems.map((problem) => `display_name_${problem}`),
+      ...Object.values(writeRefusals).map((refusal) => refusal.code),
+      'sign_in_locked',
+      'separated_roles',
+    ];
+    expect(codes.filter((code) => !keys.has(`error.code.${code}`))).toEqual([]);
   });
 
   it('names every action and target the server writes into the audit log', () => {

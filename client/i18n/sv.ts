@@ -1,3 +1,5 @@
+import { accountStrings } from './areas/account.ts';
+import { safetyStrings } from './areas/safety.ts';
 import { editorStrings } from './areas/editor.ts';
 import { juryStrings } from './areas/jury.ts';
 import { mediaStrings } from './areas/media.ts';
@@ -227,6 +229,8 @@ export const sv = {
   'room.connection.restarting': 'Servern startar om.',
   'room.connection.tooMany': 'För många meddelanden skickades från det här fönstret, eller så hann det inte med.',
   'room.connection.tooManyWindows': 'Det här mötet är öppet i för många av dina fönster eller enheter. Stäng något av dem.',
+  'room.connection.accessChanged': 'Dina rättigheter i det här mötet ändrades.',
+  'room.connection.sessionEnded': 'Du har loggats ut.',
   'room.connection.closed': 'Inte ansluten',
   'room.close.signIn': 'Logga in för att delta i det här mötet.',
   'room.close.notFound': 'Mötet finns inte, eller så har du inte tillgång till det.',
@@ -621,4 +625,6 @@ export const sv = {
   ...editorStrings.sv,
   ...minutesStrings.sv,
   ...juryStrings.sv,
+  ...accountStrings.sv,
+  ...safetyStrings.sv,
 } as const satisfies Dictionary;

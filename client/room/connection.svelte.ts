@@ -27,6 +27,13 @@ export class RoomCommandError extends Error {
 /** Close codes after which trying again cannot help: the person has to do something first. */
 const FINAL_CODES: ReadonlySet<number> = new Set([closeCodes.signInRequired, closeCodes.forbidden, closeCodes.notFound, closeCodes.removed]);
 
+/**
+ * Close codes after which the room held here was shown with rights the person no longer has (or,
+ * signed out, with a name no longer theirs): it is dropped, and the socket reconnects without
+ * resuming, so the server sends the room as the new rights show it, or refuses it.
+ */
+const START_AFRESH_CODES: ReadonlySet<number> = new Set([closeCodes.accessChanged, closeCodes.sessionEnded]);
+
 const REQUEST_TIMEOUT_MS = 15_000;
 // At most this long between tries, so that after a restart or a crash people are back within seconds of the server.
 const MAX_DELAY_MS = 5_000;
@@ -34,6 +41,8 @@ const MAX_DELAY_MS = 5_000;
 /** How long to wait before reconnecting after the `attempt`th failure in a row. */
 export function reconnectDelay(code: number, attempt: number, random: number): number {
   if (code === closeCodes.serverShutdown) return 500 + random * 2000;
+  // Soon, but spread: a space made members-only closes every visitor's socket at once.
+  if (START_AFRESH_CODES.has(code)) return 250 + random * 1750;
   // Closed for sending too much, or falling too far behind: give it a moment.
   if (code === closeCodes.abuse) return 10_000 + random * 5000;
   // Open in too many windows: try now and then, in case one closed or a dead connection was dropped meanwhile.
@@ -59,6 +68,8 @@ export interface ConnectionOptions {
   random?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (timer: unknown) => void;
+  /** The server ended the session this page was signed in with: the page shows the person signed out. */
+  onSessionEnded?: () => void;
 }
 
 const OPEN = 1;
@@ -69,16 +80,10 @@ export function roomSocketUrl(meetingId: string, since: number | null): string {
   return `${scheme}://${location.host}/rooms/${encodeURIComponent(meetingId)}${query}`;
 }
 
-/** Whether the server cuts the room the same way for both: the same person with the same rights. */
+/** Whether the server cuts the room the same way for both: the same person with the same rights (every `can…`). */
 function sameView(a: RoomSelf, b: RoomSelf): boolean {
-  return (
-    a.userId === b.userId &&
-    a.canParticipate === b.canParticipate &&
-    a.canModerate === b.canModerate &&
-    a.canChair === b.canChair &&
-    a.canCountHall === b.canCountHall &&
-    a.canCaption === b.canCaption
-  );
+  const rights = (self: RoomSelf) => Object.entries(self).filter(([key]) => key.startsWith('can'));
+  return a.userId === b.userId && JSON.stringify(rights(a)) === JSON.stringify(rights(b));
 }
 
 /** Every message that is not an answer to a request, after the store has applied it. */
@@ -125,6 +130,7 @@ export class RoomConnection {
       random: options.random ?? Math.random,
       setTimer: options.setTimer ?? ((fn, ms) => setTimeout(fn, ms)),
       clearTimer: options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>)),
+      onSessionEnded: options.onSessionEnded ?? (() => {}),
     };
   }
 
@@ -212,7 +218,7 @@ export class RoomConnection {
     if (message.type === 'welcome' && message.state === null && this.store.you && !sameView(this.store.you, message.you)) {
       // Resumed as someone else, or with other rights (a role given or taken meanwhile): the room held
       // was cut for the old ones and the events since are cut for the new. Load it afresh instead.
-      this.store.forget();
+      this.store.reset();
       this.#detach(socket)?.close(1000, 'Reloading the room');
       this.#open();
       return;
@@ -246,6 +252,8 @@ export class RoomConnection {
       this.status = 'closed';
       return;
     }
+    if (START_AFRESH_CODES.has(ev.code)) this.store.reset();
+    if (ev.code === closeCodes.sessionEnded) this.#options.onSessionEnded();
     this.status = 'reconnecting';
     const delay = reconnectDelay(ev.code, this.attempt, this.#options.random());
     this.attempt += 1;

@@ -113,6 +113,46 @@ describe('RoomConnection', () => {
     expect(timers).toEqual([]);
   });
 
+  it('drops the room and starts afresh, without resuming, when the person’s rights changed', () => {
+    const { sockets, timers, connection, store, runTimers } = setup();
+    connection.start();
+    sockets[0]!.receive({ type: 'welcome', you: { ...you, canModerate: true }, state, checkInCode: null, now: new Date().toISOString() });
+    sockets[0]!.drop(4205, 'Your access changed: reconnect');
+    expect(connection.status).toBe('reconnecting');
+    expect(store.room).toBeNull();
+    expect(store.you).toBeNull();
+    expect(timers[0]!.ms).toBeLessThan(2500);
+    runTimers();
+    expect(sockets[1]!.url).toBe('ws://test/rooms/m1');
+    sockets[1]!.receive({ type: 'welcome', you, state, checkInCode: null, now: new Date().toISOString() });
+    expect(store.you).toEqual(you);
+    expect(connection.lastClose).toBeNull();
+  });
+
+  it('shows the person signed out when the session ended, and reconnects as a visitor', () => {
+    let signedOut = 0;
+    const sockets: FakeSocket[] = [];
+    const store = new RoomStore();
+    const connection = new RoomConnection('m1', store, {
+      url: (id, since) => `ws://test/rooms/${id}${since !== null ? `?since=${since}` : ''}`,
+      createSocket: (url) => {
+        const socket = new FakeSocket(url);
+        sockets.push(socket);
+        return socket;
+      },
+      setTimer: (fn) => (fn(), 0),
+      clearTimer: () => {},
+      onSessionEnded: () => (signedOut += 1),
+    });
+    connection.start();
+    sockets[0]!.receive({ type: 'welcome', you, state, checkInCode: null, now: new Date().toISOString() });
+    sockets[0]!.drop(4440, 'Your session ended: sign in again');
+    expect(signedOut).toBe(1);
+    expect(sockets[1]!.url).toBe('ws://test/rooms/m1');
+    sockets[1]!.drop(4401, 'Sign in to join this meeting');
+    expect(connection.status).toBe('closed');
+  });
+
   it('applies the final results that come with a poll’s close, on the same socket', () => {
     const { sockets, connection, store } = setup();
     connection.start();

@@ -34,12 +34,14 @@ export type {
 } from '../../server/protocol/room-messages.ts';
 
 export const closeCodes = {
+  accessChanged: 4205,
   signInRequired: 4401,
   forbidden: 4403,
   notFound: 4404,
   abuse: 4408,
   removed: 4409,
   tooManyConnections: 4429,
+  sessionEnded: 4440,
   serverShutdown: 4503,
 } as const satisfies typeof serverCloseCodes;
 

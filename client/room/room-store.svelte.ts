@@ -28,9 +28,12 @@ export class RoomStore {
     return this.room !== null;
   }
 
-  /** Drops the room held, so the next connection loads it afresh. */
-  forget(): void {
+  /** Forgets the room: the next socket gets a snapshot instead of resuming (the person's rights changed). */
+  reset(): void {
     this.room = null;
+    this.you = null;
+    this.checkInCode = null;
+    this.interimCaption = null;
     this.lastSeq = 0;
   }
 

@@ -2,6 +2,7 @@ import type { SpacePermissions } from '../types.ts';
 
 /** What an unknown or signed-out user may do: nothing beyond reading. */
 export const noPermissions: SpacePermissions = {
+  readThreads: false,
   createThread: false,
   join: false,
   leave: false,
@@ -10,4 +11,6 @@ export const noPermissions: SpacePermissions = {
   appointStaff: false,
   update: false,
   manageMeetings: false,
+  signOff: false,
+  freezeStatement: false,
 };

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase } from '../../db/test-database.ts';
@@ -6,6 +7,7 @@ import { freeMediaPorts } from '../../media/testing/ports.ts';
 import { ensureWorkerForTests } from '../../media/testing/worker.ts';
 import { buildApp } from '../../server/app.ts';
 import { testConfig } from '../../server/config.ts';
+import { emlMailbox, type Mailbox } from '../../server/mail/test-mailbox.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 export const artifactsDir = join(root, 'e2e/artifacts');
@@ -13,6 +15,8 @@ export const artifactsDir = join(root, 'e2e/artifacts');
 export interface RunningTown {
   app: FastifyInstance;
   url: string;
+  /** The mails the town wrote, as .eml files: what its residents find in their mailboxes. */
+  mailbox: Mailbox;
   close(): Promise<void>;
 }
 
@@ -25,14 +29,17 @@ export async function startDemoTown({ mediaWorkers = 0 }: { mediaWorkers?: numbe
   if (mediaWorkers > 0) await ensureWorkerForTests();
   const media = mediaWorkers > 0 ? { workers: mediaWorkers, mediaPort: await freeMediaPorts(mediaWorkers) } : undefined;
   const database = await createTestDatabase();
-  const app = await buildApp(testConfig({ database: database.options, demo: true, clientDir, media }));
+  const mailDir = await mkdtemp(join(tmpdir(), 'aukio-e2e-mail-'));
+  const app = await buildApp(testConfig({ database: database.options, demo: true, clientDir, media, mail: { ...testConfig().mail, directory: mailDir } }));
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,
     url,
+    mailbox: emlMailbox(mailDir),
     async close() {
       await app.close();
       await database.drop();
+      await rm(mailDir, { recursive: true, force: true });
     },
   };
 }

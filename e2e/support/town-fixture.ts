@@ -38,6 +38,9 @@ export function demoTownForThisFile(options: { mediaWorkers?: number } = {}) {
     get app() {
       return running().app;
     },
+    get mailbox() {
+      return running().mailbox;
+    },
     async newPerson(viewport: { width: number; height: number } = viewports.laptop): Promise<Page> {
       return (await newBrowser(viewport)).page;
     },

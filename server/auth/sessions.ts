@@ -1,6 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Sql } from '../../db/connection.ts';
+import type { AccessNotifier } from '../access-changes/access-changes.ts';
 
 // Lucia's session design: the cookie holds a random token, the database only its SHA-256.
 const DAY = 24 * 60 * 60 * 1000;
@@ -53,7 +54,9 @@ export async function validateSessionToken(sql: Sql, token: string): Promise<Ses
   if (!row) return null;
   const now = Date.now();
   if (now >= row.expiresAt.getTime()) {
-    await invalidateSession(sql, id);
+    // Expired, not ended: a socket opened with it is left open (it was let in while the session was
+    // good), and no notice goes out. A recheck for another reason finds it expired and closes it.
+    await sql`delete from sessions where id = ${id}`;
     return null;
   }
   const session: Session = { id, userId: row.userId, expiresAt: row.expiresAt };
@@ -67,10 +70,26 @@ export async function validateSessionToken(sql: Sql, token: string): Promise<Ses
   return { session, user, renewed };
 }
 
-export async function invalidateSession(sql: Sql, sessionId: string): Promise<void> {
-  await sql`delete from sessions where id = ${sessionId}`;
+/** Ends one of the person's sessions, and the sockets opened with it; false when they have no such session. */
+export async function invalidateSession(sql: Sql, changes: AccessNotifier, userId: string, sessionId: string): Promise<boolean> {
+  const deleted = await sql`delete from sessions where id = ${sessionId} and user_id = ${userId} returning id`;
+  if (deleted.length > 0) changes.notify({ kind: 'session', userId, sessionId });
+  return deleted.length > 0;
 }
 
-export async function invalidateAllSessions(sql: Sql, userId: string): Promise<void> {
+/** Ends every session of the person (a password reset), and every socket opened with one. */
+export async function invalidateAllSessions(sql: Sql, changes: AccessNotifier, userId: string): Promise<void> {
   await sql`delete from sessions where user_id = ${userId}`;
+  changes.notify({ kind: 'allSessions', userId });
+}
+
+/**
+ * The person a session belongs to as they stand now, or null when it has ended or expired: what an
+ * open socket is rechecked with when a notice reaches it (one indexed read, and only then).
+ */
+export async function sessionUser(sql: Sql, sessionId: string): Promise<SessionUser | null> {
+  const [row] = await sql<SessionUser[]>`
+    select u.id, u.email, u.display_name as "displayName", u.is_admin as "isAdmin"
+    from sessions s join users u on u.id = s.user_id where s.id = ${sessionId} and s.expires_at > ${new Date()}`;
+  return row ?? null;
 }

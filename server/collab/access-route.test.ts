@@ -5,6 +5,7 @@ import { signIn, startTestApp, type TestApp } from '../test-app.ts';
 let t: TestApp;
 const cookies: Record<string, string> = {};
 let juryDoc: string;
+let listedJuryDoc: string;
 let notesDoc: string;
 let meetingId: string;
 
@@ -15,6 +16,8 @@ beforeAll(async () => {
   const [meeting] = await t.app.db.sql<{ id: string }[]>`
     select m.id from meetings m join spaces s on s.id = m.space_id where s.slug = 'kulttuurifoorumi' order by m.starts_at limit 1`;
   juryDoc = `space:${jury!.id}:recommendations`;
+  const [listedJury] = await t.app.db.sql<{ id: string }[]>`select id from spaces where slug = 'kuntalaisraati'`;
+  listedJuryDoc = `space:${listedJury!.id}:recommendations`;
   meetingId = meeting!.id;
   notesDoc = `meeting:${meetingId}:notes`;
   // A demo town and four password checks: slow on a busy machine.
@@ -35,9 +38,20 @@ describe('GET /api/documents/:docName/access', () => {
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
-  it('refuses others as the socket does: 403 for a resident, 401 without an account', async () => {
-    expect((await access(juryDoc, 'asukas')).json()).toMatchObject({ statusCode: 403, code: 'forbidden' });
-    expect((await access(juryDoc)).json()).toMatchObject({ statusCode: 401, code: 'sign_in_required' });
+  it('refuses others in a listed jury as the socket does: 403 for a resident, 401 without an account', async () => {
+    expect((await access(listedJuryDoc, 'asukas')).json()).toMatchObject({ statusCode: 403, code: 'forbidden' });
+    expect((await access(listedJuryDoc)).json()).toMatchObject({ statusCode: 401, code: 'sign_in_required' });
+  });
+
+  it('answers for a members-only jury, to whoever may not see it, exactly as for a document that does not exist', async () => {
+    const missing = await access('space:00000000-0000-4000-8000-000000000000:recommendations', 'asukas');
+    expect(missing.statusCode).toBe(404);
+    for (const who of ['asukas', undefined]) {
+      const response = await access(juryDoc, who);
+      expect([who, response.statusCode, response.json()]).toEqual([who, 404, missing.json()]);
+    }
+    // Its secretary sees the jury, and is refused its recommendations as a juror-only document.
+    expect((await access(juryDoc, 'sihteeri')).json()).toMatchObject({ statusCode: 403, code: 'forbidden' });
   });
 
   it('answers 404 for a name that is no document and for a meeting that does not exist', async () => {

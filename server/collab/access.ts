@@ -6,7 +6,7 @@
 import type { Sql } from '../../db/connection.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import { actorInSpace } from '../permissions/actor.ts';
-import { can, type Action, type SpaceKind, type Visibility } from '../permissions/permissions.ts';
+import { can, canView, type Action, type SpaceKind, type Visibility } from '../permissions/permissions.ts';
 import { closeCodes } from '../protocol/room-messages.ts';
 import type { DocumentOwner } from './document-store.ts';
 
@@ -33,7 +33,8 @@ export function parseDocumentName(raw: string): DocumentName | null {
 
 export const notesDocumentName = (meetingId: string) => `meeting:${meetingId}:notes`;
 
-const actionsFor: Record<DocumentKind, { read: Action; write: Action }> = {
+/** The table's actions that open each kind of document for reading and for writing. */
+export const documentActions: Record<DocumentKind, { read: Action; write: Action }> = {
   notes: { read: 'room.watch', write: 'notes.write' },
   minutes: { read: 'minutes.readDraft', write: 'minutes.write' },
   recommendations: { read: 'recommendations.read', write: 'recommendations.write' },
@@ -64,20 +65,23 @@ async function findOwner(sql: Sql, doc: DocumentName): Promise<OwnerRow | undefi
   return row;
 }
 
+const noSuchDocument: Authentication = { ok: false, code: closeCodes.notFound, reason: 'No such document' };
+
 /**
  * The user's access to a document: `write`, `read`, or a refusal with its close code
- * (4401 sign in first, 4403 not allowed, 4404 no such document). Write is the permission; a
+ * (4401 sign in first, 4403 not allowed, 4404 no such document, or one in a space the user may not see). Write is the permission; a
  * chair's read-only switch on meeting notes is the document's own state (see SharedDoc).
  */
 export async function authenticate(sql: Sql, user: SessionUser | null, doc: DocumentName): Promise<Authentication> {
   const owner = await findOwner(sql, doc);
   // Recommendations exist only in a jury.
-  if (!owner || (doc.kind === 'recommendations' && owner.kind !== 'jury')) {
-    return { ok: false, code: closeCodes.notFound, reason: 'No such document' };
-  }
+  if (!owner || (doc.kind === 'recommendations' && owner.kind !== 'jury')) return noSuchDocument;
   const actor = await actorInSpace(sql, user, owner.spaceId);
   const space = { kind: owner.kind, visibility: owner.visibility };
-  const actions = actionsFor[doc.kind];
+  // A members-only space is invisible to outsiders, as it is on every other route: its ids are not
+  // confirmed by a refusal that differs from the answer for an id that names nothing.
+  if (!canView(actor, space)) return noSuchDocument;
+  const actions = documentActions[doc.kind];
   if (!can(actor, actions.read, space)) {
     return user
       ? { ok: false, code: closeCodes.forbidden, reason: 'You may not open this document' }

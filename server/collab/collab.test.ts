@@ -144,15 +144,28 @@ describe('the document socket', () => {
   });
 
   it('refuses a juror-only document to everyone else, before sending any of it', async () => {
-    const path = `/collab/${recommendations}`;
+    const listed = await idsOf(t.app.db.sql, 'kuntalaisraati');
+    const path = `/collab/space:${listed.spaceId}:recommendations`;
     const anonymous = await rawConnect(url, path);
     expect([anonymous.code, anonymous.messages.length]).toEqual([4401, 0]);
-    for (const who of ['asukas', 'sihteeri']) {
-      const refused = await rawConnect(url, path, { cookie: cookies[who]! });
-      expect([who, refused.code, refused.messages.length]).toEqual([who, 4403, 0]);
-    }
-    const crossSite = await rawConnect(url, path, { cookie: cookies.raati!, origin: 'https://evil.example' });
+    const resident = await rawConnect(url, path, { cookie: cookies.asukas! });
+    expect([resident.code, resident.messages.length]).toEqual([4403, 0]);
+    // The members-only jury's secretary sees the jury, but not its recommendations.
+    const secretary = await rawConnect(url, `/collab/${recommendations}`, { cookie: cookies.sihteeri! });
+    expect([secretary.code, secretary.messages.length]).toEqual([4403, 0]);
+    const crossSite = await rawConnect(url, `/collab/${recommendations}`, { cookie: cookies.raati!, origin: 'https://evil.example' });
     expect([crossSite.code, crossSite.messages.length]).toEqual([4403, 0]);
+  });
+
+  it('closes the documents of a members-only jury, to whoever may not see it, as it closes a document that does not exist', async () => {
+    const missing = await rawConnect(url, `/collab/space:${randomUUID()}:recommendations`, { cookie: cookies.asukas! });
+    expect([missing.code, missing.reason]).toEqual([4404, 'No such document']);
+    for (const name of [recommendations, `meeting:${jury.meetingId}:notes`, `meeting:${jury.meetingId}:minutes`]) {
+      for (const cookie of [cookies.asukas, undefined]) {
+        const refused = await rawConnect(url, `/collab/${name}`, cookie ? { cookie } : {});
+        expect([name, refused.code, refused.reason, refused.messages.length]).toEqual([name, missing.code, missing.reason, 0]);
+      }
+    }
   });
 
   it('closes unknown and malformed names with 4404', async () => {

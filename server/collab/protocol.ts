@@ -71,6 +71,48 @@ export const updateMessage = (update: Uint8Array) =>
     syncProtocol.writeUpdate(e, update);
   });
 
+/** One client's entry in an awareness update: its state is the client's JSON, null when it left. */
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  state: unknown;
+}
+
+/** The entries of an awareness update (y-protocols' encoding); throws on a malformed one. */
+export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+  const decoder = decoding.createDecoder(update);
+  const entries: AwarenessEntry[] = [];
+  for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    entries.push({ clientId, clock, state: JSON.parse(decoding.readVarString(decoder)) });
+  }
+  return entries;
+}
+
+/** Whose states an awareness update carries and their clocks, read without parsing the states (cheap). */
+export function awarenessClocks(update: Uint8Array): { clientId: number; clock: number; left: boolean }[] {
+  const decoder = decoding.createDecoder(update);
+  const clocks: { clientId: number; clock: number; left: boolean }[] = [];
+  for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const state = decoding.readVarUint8Array(decoder);
+    clocks.push({ clientId, clock, left: state.length === 4 && String.fromCharCode(...state) === 'null' });
+  }
+  return clocks;
+}
+
+export const encodeAwarenessUpdate = (entries: AwarenessEntry[]) =>
+  frame((e) => {
+    encoding.writeVarUint(e, entries.length);
+    for (const { clientId, clock, state } of entries) {
+      encoding.writeVarUint(e, clientId);
+      encoding.writeVarUint(e, clock);
+      encoding.writeVarString(e, JSON.stringify(state));
+    }
+  });
+
 export const awarenessMessage = (awareness: awarenessProtocol.Awareness, clientIds: number[]) =>
   frame((e) => {
     encoding.writeVarUint(e, messageAwareness);

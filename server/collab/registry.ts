@@ -10,7 +10,7 @@ import { DocumentLoadError, type DocumentHooks } from './lifecycle.ts';
 import { SharedDoc, type DocumentStats } from './shared-doc.ts';
 
 export class DocumentRegistry {
-  readonly stats: DocumentStats = { droppedUpdates: 0, storedUpdates: 0, storeFailures: 0, compactions: 0, loadFailures: 0 };
+  readonly stats: DocumentStats = { droppedUpdates: 0, droppedAwareness: 0, refusedMessages: 0, storedUpdates: 0, storeFailures: 0, compactions: 0, loadFailures: 0 };
   private readonly docs = new Map<string, Promise<SharedDoc>>();
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();

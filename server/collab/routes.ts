@@ -6,7 +6,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Sql } from '../../db/connection.ts';
 import { keepAlive } from '../keep-alive.ts';
 import { closeCodes } from '../protocol/room-messages.ts';
-import { parseDocumentName } from './access.ts';
+import type { Tracked } from '../access-changes/access-changes.ts';
+import { parseDocumentName, type Authentication, type DocumentName } from './access.ts';
 import { documentAccessRoutes } from './access-route.ts';
 import { databaseHooks, DocumentLoadError, type DocumentHooks } from './lifecycle.ts';
 import { notesReadOnlyRoutes } from './read-only-route.ts';
@@ -71,6 +72,7 @@ export const collabRoutes = fp<CollabOptions>(
       const log = request.log;
       let shared: SharedDoc | undefined;
       let conn: Connection | undefined;
+      let tracked: Tracked | undefined;
       // Frames that arrive while the connection is being checked wait, in order; none is answered before.
       const early: Uint8Array[] = [];
       let earlyBytes = 0;
@@ -85,6 +87,7 @@ export const collabRoutes = fp<CollabOptions>(
         else early.push(bytes);
       });
       socket.on('close', () => {
+        tracked?.untrack();
         if (!shared || !conn) return;
         shared.leave(conn);
         registry.release(shared);
@@ -113,8 +116,32 @@ export const collabRoutes = fp<CollabOptions>(
           return;
         }
         shared = doc;
-        conn = doc.join(socket, request.user?.id ?? null, access.level);
+        conn = doc.join(socket, request.user?.id ?? null, access.level, request.user?.displayName ?? null);
+        tracked = trackRights(doc, conn, name, access);
         for (const bytes of early.splice(0)) doc.receive(conn, bytes);
+      }
+
+      /**
+       * Rechecked whenever this person's rights change: held read-only meanwhile (its updates are
+       * dropped, and asked for again if the rights stand), closed when they changed either way, so
+       * the editor reconnects and asks what it may do now.
+       */
+      function trackRights(doc: SharedDoc, opened: Connection, name: DocumentName, granted: Extract<Authentication, { ok: true }>): Tracked {
+        return app.accessChanges.track(
+          {
+            userId: request.user?.id ?? null,
+            sessionId: request.session?.id ?? null,
+            spaceId: granted.owner.spaceId,
+            hold: () => doc.setPermitted(opened, 'read'),
+            release: () => doc.setPermitted(opened, granted.level),
+            unchanged: async (user, answers) => {
+              const now = await answers.once(`document:${name.name}:${user?.id ?? ''}`, () => registry.hooks.authenticate(user, name));
+              return now.ok && now.level === granted.level;
+            },
+            close: (code, reason) => socket.close(code, reason),
+          },
+          request.accessVersion,
+        );
       }
     }
 

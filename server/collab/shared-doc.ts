@@ -8,25 +8,47 @@ import WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { retryWhileUnavailable } from '../../db/retry.ts';
+import { closeCodes } from '../protocol/room-messages.ts';
 import type { AccessLevel, DocumentName } from './access.ts';
 import type { DocumentOwner } from './document-store.ts';
 import type { DocumentHooks, LoadedDocument, Unfolded } from './lifecycle.ts';
-import { awarenessMessage, decodeClientMessage, syncStep1Message, syncStep2Message, updateMessage } from './protocol.ts';
+import { ConnectionLimits, MAX_AWARENESS_UPDATE } from './limits.ts';
+import {
+  awarenessClocks,
+  awarenessMessage,
+  decodeAwarenessUpdate,
+  decodeClientMessage,
+  encodeAwarenessUpdate,
+  syncStep1Message,
+  syncStep2Message,
+  updateMessage,
+  type AwarenessEntry,
+} from './protocol.ts';
 import { addsNothing, decodeUpdate } from './updates.ts';
 
 export interface Connection {
   readonly socket: WebSocket;
   readonly userId: string | null;
-  /** What the user's permissions allow; the document's read-only switch may narrow it. */
-  readonly permitted: AccessLevel;
+  /** What the user's permissions allow; the document's read-only switch may narrow it. Changed only through `setPermitted`. */
+  permitted: AccessLevel;
   /** The awareness client ids this socket announced, removed when it closes. */
   readonly clientIds: Set<number>;
   dropped: number;
+  /** The signed-in person's name: their caret carries it, whatever their client says. */
+  readonly displayName: string | null;
+  /** The awareness client id this connection speaks for: the first it announced. */
+  awarenessId: number | null;
+  /** Its rate limits (limits.ts). */
+  readonly limits: ConnectionLimits;
 }
 
 export interface DocumentStats {
   /** Updates from read-only connections: never applied, broadcast or stored. */
   droppedUpdates: number;
+  /** Awareness updates from read-only and anonymous connections: never applied or passed on. */
+  droppedAwareness: number;
+  /** Messages refused by a limit (limits.ts) or for speaking for another connection's caret. */
+  refusedMessages: number;
   storedUpdates: number;
   storeFailures: number;
   compactions: number;
@@ -46,6 +68,8 @@ export class SharedDoc {
   /** Unloading: whatever still arrives is left with its sender, who syncs it again on reconnecting. */
   private closing = false;
   private readonly connections = new Set<Connection>();
+  /** Which connection speaks for each awareness client id. */
+  private readonly awarenessOwners = new Map<number, Connection>();
   private pending: { update: Uint8Array; origin: Connection }[] = [];
   private flushScheduled = false;
   private chain: Promise<void> = Promise.resolve();
@@ -89,8 +113,17 @@ export class SharedDoc {
     return c.permitted === 'write' && !this.readOnly;
   }
 
-  join(socket: WebSocket, userId: string | null, permitted: AccessLevel): Connection {
-    const c: Connection = { socket, userId, permitted, clientIds: new Set(), dropped: 0 };
+  /**
+   * Whether the connection may show a caret to the others: a signed-in writer (by their rights; the
+   * chair's lock on the notes stops their edits, not their presence). A reader's or an anonymous
+   * watcher's caret would let anyone appear among the editors, under any name.
+   */
+  mayAnnounce(c: Connection): boolean {
+    return c.permitted === 'write' && c.userId !== null && c.displayName !== null;
+  }
+
+  join(socket: WebSocket, userId: string | null, permitted: AccessLevel, displayName: string | null): Connection {
+    const c: Connection = { socket, userId, permitted, clientIds: new Set(), dropped: 0, displayName, awarenessId: null, limits: new ConnectionLimits() };
     this.connections.add(c);
     // A writer is asked for what it has that we lack; a reader has nothing we would take.
     if (this.canWrite(c)) this.send(c, syncStep1Message(this.doc));
@@ -101,6 +134,13 @@ export class SharedDoc {
 
   leave(c: Connection): void {
     if (!this.connections.delete(c)) return;
+    if (c.awarenessId !== null && this.awarenessOwners.get(c.awarenessId) === c) this.awarenessOwners.delete(c.awarenessId);
+    this.removeCaret(c);
+  }
+
+  /** Takes the connection's caret away from the others (it left, or may no longer show one). */
+  removeCaret(c: Connection): void {
+    c.limits.waitingAwareness = null;
     if (c.clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...c.clientIds], null);
   }
 
@@ -112,28 +152,131 @@ export class SharedDoc {
     if (!readOnly) for (const c of this.connections) if (this.canWrite(c)) this.send(c, syncStep1Message(this.doc));
   }
 
+  /**
+   * The connection's rights changed, or are held while they are rechecked: from now on its updates
+   * are taken or dropped accordingly. A writer again is asked for its state, so edits dropped
+   * meanwhile come back (as after the notes' read-only switch).
+   */
+  setPermitted(c: Connection, permitted: AccessLevel): void {
+    const could = this.canWrite(c);
+    c.permitted = permitted;
+    if (!could && this.canWrite(c)) this.send(c, syncStep1Message(this.doc));
+  }
+
   receive(c: Connection, data: Uint8Array): void {
     if (this.closing) return;
     try {
       const message = decodeClientMessage(data);
       switch (message.kind) {
         case 'syncStep1':
+          // Answered with the whole document the client lacks: an honest client asks once per connection.
+          if (!c.limits.syncRequests.take()) return this.refuse(c, 'sync request over the rate');
           this.send(c, syncStep2Message(this.doc, message.stateVector));
           break;
         case 'update':
           this.receiveUpdate(c, message.update);
           break;
         case 'awareness':
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, c);
+          this.receiveAwareness(c, message.update);
           break;
         case 'queryAwareness':
+          if (!c.limits.syncRequests.take()) return this.refuse(c, 'awareness query over the rate');
           this.send(c, awarenessMessage(this.awareness, [...this.awareness.getStates().keys()]));
           break;
       }
     } catch (error) {
-      this.log.warn({ err: error, doc: this.name.name, userId: c.userId }, 'malformed document message: connection closed');
-      c.socket.close(1003, 'Malformed message');
+      this.closeMalformed(c, error);
     }
+  }
+
+  private closeMalformed(c: Connection, error: unknown): void {
+    this.log.warn({ err: error, doc: this.name.name, userId: c.userId }, 'malformed document message: connection closed');
+    c.socket.close(1003, 'Malformed message');
+  }
+
+  /** A message a limit refused: dropped and counted; a connection that keeps sending them is closed. */
+  private refuse(c: Connection, what: string): void {
+    this.stats.refusedMessages += 1;
+    const close = c.limits.refuse() && c.socket.readyState === WebSocket.OPEN;
+    // The first of a flood is logged, and the close that ends it; not each one.
+    if (c.limits.refused === 1 || close) this.log.warn({ doc: this.name.name, userId: c.userId, refused: c.limits.refused, closed: close }, `document message refused: ${what}`);
+    if (close) c.socket.close(closeCodes.abuse, 'Too many refused messages');
+  }
+
+  /**
+   * A caret: only a signed-in writer's, only for the client id the connection first announced,
+   * no bigger than a caret is, at a person's pace, and under the person's own name.
+   */
+  private receiveAwareness(c: Connection, update: Uint8Array): void {
+    if (!this.mayAnnounce(c)) {
+      // Their stock client sends its caret like anyone's: dropped quietly, the connection stays.
+      this.stats.droppedAwareness += 1;
+      return;
+    }
+    if (update.byteLength > MAX_AWARENESS_UPDATE) {
+      this.stats.refusedMessages += 1;
+      this.log.warn({ doc: this.name.name, userId: c.userId, bytes: update.byteLength }, 'oversized awareness update: connection closed');
+      c.socket.close(1009, 'Awareness update too large');
+      return;
+    }
+    // The stock client sends back every caret it is given (y-websocket's awareness handler does not
+    // look at where a change came from): such echoes change nothing here, and cost no token.
+    if (!awarenessClocks(update).some((entry) => this.changesAwareness(entry))) return;
+    if (c.limits.awareness.take()) return this.applyAwareness(c, update);
+    // Over the rate: the latest caret waits for the next token, replacing any older one waiting (a
+    // caret that has moved on is out of date), so the others still see where it stopped.
+    const timerRunning = c.limits.waitingAwareness !== null;
+    c.limits.waitingAwareness = update;
+    if (timerRunning) return;
+    setTimeout(() => {
+      const waiting = c.limits.waitingAwareness;
+      c.limits.waitingAwareness = null;
+      if (!waiting || this.closing || !this.connections.has(c)) return;
+      c.limits.awareness.take();
+      try {
+        this.applyAwareness(c, waiting);
+      } catch (error) {
+        this.closeMalformed(c, error);
+      }
+    }, c.limits.awareness.msUntilToken()).unref();
+  }
+
+  /** Whether y-protocols would apply the entry: a newer clock, or a removal of a state that is there. */
+  private changesAwareness({ clientId, clock, left }: { clientId: number; clock: number; left: boolean }): boolean {
+    const current = this.awareness.meta.get(clientId)?.clock ?? 0;
+    return current < clock || (current === clock && left && this.awareness.states.has(clientId));
+  }
+
+  /** Throws on a malformed update. */
+  private applyAwareness(c: Connection, update: Uint8Array): void {
+    const entries = decodeAwarenessUpdate(update).filter((entry) => this.changesAwareness({ ...entry, left: entry.state === null }));
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      if (!this.speaksFor(c, entry.clientId)) return this.refuse(c, `awareness for client ${entry.clientId}, not the connection's own`);
+      if (entry.state !== null && (typeof entry.state !== 'object' || Array.isArray(entry.state))) return this.refuse(c, 'awareness state that is not an object');
+    }
+    const named = entries.map((entry): AwarenessEntry => (entry.state === null ? entry : { ...entry, state: withName(entry.state as Record<string, unknown>, c.displayName!) }));
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(named), c);
+  }
+
+  /**
+   * Whether the connection may set or remove this client id's caret: the first id it announces is its
+   * own; an id another connection holds is refused (it would rename or remove their caret), unless that
+   * connection is the same person's, reconnected before the server noticed the old socket had gone.
+   */
+  private speaksFor(c: Connection, clientId: number): boolean {
+    if (c.awarenessId !== null) return c.awarenessId === clientId && this.awarenessOwners.get(clientId) === c;
+    // The server's own id: its (empty) local state is not anyone's to set.
+    if (clientId === this.awareness.clientID) return false;
+    const owner = this.awarenessOwners.get(clientId);
+    if (owner && owner !== c) {
+      if (owner.userId !== c.userId) return false;
+      // The old connection no longer speaks for it, and leaving will not remove it.
+      owner.clientIds.delete(clientId);
+    }
+    c.awarenessId = clientId;
+    this.awarenessOwners.set(clientId, c);
+    return true;
   }
 
   private receiveUpdate(c: Connection, update: Uint8Array): void {
@@ -255,4 +398,11 @@ export class SharedDoc {
     }
     c.socket.send(message);
   }
+}
+
+/** The state with the person's own name in its `user` field (which carets and the list of editors show). */
+function withName(state: Record<string, unknown>, name: string): Record<string, unknown> {
+  const user = state['user'];
+  const fields = user !== null && typeof user === 'object' && !Array.isArray(user) ? user : {};
+  return { ...state, user: { ...fields, name } };
 }

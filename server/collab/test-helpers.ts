@@ -1,7 +1,10 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { Sql } from '../../db/connection.ts';
+import { decodeAwarenessUpdate, encodeAwarenessUpdate, messageAwareness } from './protocol.ts';
 
 /** `ws` with a cookie (and optionally an Origin) on the upgrade request, in the shape the provider constructs. */
 export function socketClass(headers: Record<string, string>) {
@@ -102,4 +105,61 @@ export async function storedDoc(sql: Sql, name: string): Promise<Y.Doc> {
   if (snapshots[0]) Y.applyUpdate(doc, snapshots[0].state);
   for (const u of updates) Y.applyUpdate(doc, u.update);
   return doc;
+}
+
+/** A bare document socket that sends what it is told and keeps everything it gets. */
+export class RawDocumentSocket {
+  readonly messages: Buffer[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => this.messages.push(data as Buffer));
+    socket.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
+    socket.on('error', () => {});
+  }
+
+  /** Open (or closed at once by the server, which `closed` then tells). */
+  static async open(baseUrl: string, docName: string, cookie?: string): Promise<RawDocumentSocket> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/collab/${encodeURIComponent(docName)}`, { headers: cookie ? { cookie } : {} });
+    const raw = new RawDocumentSocket(socket);
+    await new Promise<void>((resolve) => {
+      socket.once('open', () => resolve());
+      socket.once('close', () => resolve());
+    });
+    return raw;
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);
+  }
+
+  /** Messages of a y-websocket type (0 sync, 1 awareness) received so far. */
+  received(type: number): Buffer[] {
+    return this.messages.filter((m) => m[0] === type);
+  }
+
+  whenClosed(timeoutMs = 5_000): Promise<{ code: number; reason: string }> {
+    return eventually(() => this.closed !== null, timeoutMs, 'the socket to close').then(() => this.closed!);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** Sync step 1 with an empty state vector: "send me the whole document". */
+export const syncRequestFrame = () => new Uint8Array([0, 0, 1, 0]);
+
+/** An awareness message carrying these clients' states (null: the client left). */
+export function awarenessFrame(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, messageAwareness);
+  encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(entries));
+  return encoding.toUint8Array(encoder);
+}
+
+/** The awareness states an awareness message carries, by client id. */
+export function awarenessStatesIn(message: Uint8Array): Map<number, unknown> {
+  const decoder = decoding.createDecoder(message);
+  decoding.readVarUint(decoder);
+  return new Map(decodeAwarenessUpdate(decoding.readVarUint8Array(decoder)).map((e) => [e.clientId, e.state]));
 }

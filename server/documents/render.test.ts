@@ -116,6 +116,33 @@ describe('rendering a rich-text fragment', () => {
     for (const bad of ['javascript:alert(1)', 'java\nscript:alert(1)', 'vbscript:x', 'data:text/html,x', '/relative', '', 'ftp://x', 42]) expect(safeHref(bad)).toBeNull();
   });
 
+  it('drops control characters and mends lone surrogates in every form, so each can be stored and shown', () => {
+    const hostile = 'a\u0000b\u0007c\u001Bd\u007F\u0085e\uD800f\uDC00g 😀\th\r\ni';
+    const f = build([
+      element('paragraph', [text([[hostile], [`\u0000${hostile}`, { bold: {}, link: { href: 'https://example.fi/\u0000\uD800' } }]])]),
+      element('paragraph', [text([['\u0000\u0001']])]),
+    ]);
+    const r = renderFragment(f);
+    const clean = 'abcde\uFFFDf\uFFFDg 😀\th\r\ni';
+    expect(r.json.content).toEqual([
+      {
+        type: 'paragraph',
+        content: [
+          { type: 'text', text: clean },
+          { type: 'text', text: clean, marks: [{ type: 'link', attrs: { href: 'https://example.fi/%00%EF%BF%BD' } }, { type: 'bold' }] },
+        ],
+      },
+      // Nothing left of it: an empty paragraph, as an empty line in the editor is.
+      { type: 'paragraph', content: [] },
+    ]);
+    const wellFormed = /^(?:[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+    for (const form of [r.html, r.markdown, JSON.stringify(r.json)]) expect(form).toMatch(wellFormed);
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, `Otsikko\u0000 \uDBFF`);
+    expect(plainText(doc.getText('t'))).toBe('Otsikko \uFFFD');
+    expect(plainText('\u0000x\uDFFF')).toBe('x\uFFFD');
+  });
+
   it('reads a plain title and an empty or missing fragment', () => {
     const doc = new Y.Doc();
     const title = doc.getText('t');

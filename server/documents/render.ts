@@ -42,6 +42,20 @@ export interface DocNode {
   content: BlockNode[];
 }
 
+/**
+ * Characters no published form can hold: PostgreSQL stores no NUL in text and no lone surrogate in
+ * JSON, and HTML has no place for control characters (C0 but tab, newline and carriage return;
+ * DEL; C1). A shared document holds whatever its editors' clients sent (a paste from another
+ * program may carry them, and a hostile client can send anything), so every published form is made
+ * from text passed through `publishableText`: a publication or a freeze never fails on content.
+ */
+const unpublishable = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The text without control characters, and with U+FFFD for a lone surrogate (as a UTF-8 encoder writes it). */
+export function publishableText(text: string): string {
+  return text.replace(unpublishable, (c) => (c >= '\uD800' ? '\uFFFD' : ''));
+}
+
 const blockTypes = new Set(['paragraph', 'heading', 'bulletList', 'orderedList', 'listItem', 'blockquote']);
 
 // ---------------------------------------------------------------------------------------------
@@ -85,9 +99,10 @@ function marksOf(attributes: Record<string, unknown> | undefined): Mark[] {
 function inlineOf(node: Y.XmlElement | Y.XmlText | Y.XmlHook, out: InlineNode[]): void {
   if (node instanceof Y.XmlText) {
     for (const op of node.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
-      if (typeof op.insert !== 'string' || op.insert.length === 0) continue;
+      const insert = typeof op.insert === 'string' ? publishableText(op.insert) : '';
+      if (insert.length === 0) continue;
       const marks = marksOf(op.attributes);
-      const text: TextNode = { type: 'text', text: op.insert };
+      const text: TextNode = { type: 'text', text: insert };
       if (marks.length > 0) text.marks = marks;
       out.push(text);
     }
@@ -164,10 +179,10 @@ export function fragmentToJson(fragment: Y.XmlFragment | null | undefined): DocN
   return { type: 'doc', content: fragment ? blocksOf(fragment.toArray()) : [] };
 }
 
-/** A plain Y.Text (or a string someone stored instead) as a string. */
+/** A plain Y.Text (or a string someone stored instead) as a string, publishable. */
 export function plainText(value: unknown): string {
-  if (value instanceof Y.Text) return value.toString();
-  if (typeof value === 'string') return value;
+  if (value instanceof Y.Text) return publishableText(value.toString());
+  if (typeof value === 'string') return publishableText(value);
   return '';
 }
 

@@ -50,6 +50,38 @@ export const hostileStrings = [
   '"',
 ];
 
+/**
+ * Characters that change how the text around them shows or show as nothing: bidi embeddings,
+ * overrides, isolates and marks, zero-width characters, controls (C0, C1), blank letters,
+ * private use and a lone surrogate. A display name must never keep one.
+ */
+export const invisibleCharacters = [
+  '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C',
+  '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD', '\u0000', '\u0007', '\t', '\n', '\u001B', '\u007F', '\u0085', '\u009B',
+  '\u3164', '\u115F', '\uFFA0', '\u2800', '\uE000', '\uD800',
+];
+
+/** `base` with one to three invisible characters put in anywhere, or made of nothing else. */
+export function withInvisible(base: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  const inserted = fc.tuple(base, fc.array(fc.tuple(fc.constantFrom(...invisibleCharacters), fc.nat()), { minLength: 1, maxLength: 3 })).map(([text, marks]) =>
+    marks.reduce((s, [c, at]) => {
+      const i = at % (s.length + 1);
+      return s.slice(0, i) + c + s.slice(i);
+    }, text),
+  );
+  const only = fc.array(fc.constantFrom(...invisibleCharacters), { minLength: 1, maxLength: 8 }).map((cs) => cs.join(''));
+  return fc.oneof(inserted, only);
+}
+
+/** Passwords a guesser tries first: repeated, along the keyboard, a common word with a little decoration. */
+export const weakPasswords = fc.oneof(
+  fc.tuple(fc.constantFrom(...'a1x!ö'), fc.integer({ min: 10, max: 40 })).map(([c, n]) => c.repeat(n)),
+  fc.constantFrom('1234567890', '0987654321', 'qwertyuiop', 'asdfghjklöä', 'abcdefghijk', 'qwerty123456', 'zxcvbnm12345'),
+  fc.tuple(fc.constantFrom('password', 'salasana', 'sunshine', 'iloveyou', 'dragon', 'aukio', 'letmein'), fc.stringMatching(/^[0-9!?]{1,4}$/), fc.boolean()).map(
+    ([word, tail, capital]) => `${capital ? word[0]!.toUpperCase() + word.slice(1) : word}${tail}`,
+  ),
+);
+
 const boundaryNumbers = [0, -0, -1, 1, 2 ** 31, -(2 ** 31), 2 ** 31 - 1, 2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER + 2, 1e308, -1e308, 0.5, 1e-7];
 
 /** Dates at the edges of what JSON Schema, JavaScript and PostgreSQL each accept. */

@@ -21,15 +21,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUpThroughMail } from '../auth/test-sign-up.ts';
 import { can, canView } from '../permissions/permissions.ts';
 import { startTestApp, type TestApp } from '../test-app.ts';
 import { apiRoutes, fillPath, queryString, type ApiRoute } from './api-routes.ts';
 import { routeExamples, type Allowed, type Example, type Place, type WalkCall } from './route-examples.ts';
-import { openTown, seedRecommendation, walkers, type Town, type Walker } from './town.ts';
+import { openTown, seedRecommendation, unthrottled, walkers, type Town, type Walker } from './town.ts';
 import { WalkFixtures } from './walk-fixtures.ts';
 
 const recordingsDir = await mkdtemp(join(tmpdir(), 'aukio-walk-recordings-'));
-const t: TestApp = await startTestApp({ demo: true, loginRateLimit: { max: 100_000, windowMs: 60_000 }, recordingsDir });
+const t: TestApp = await startTestApp({ demo: true, ...unthrottled, recordingsDir });
 const routes: ApiRoute[] = await apiRoutes(t.app);
 let town: Town;
 let fx: WalkFixtures;
@@ -41,8 +42,8 @@ beforeAll(async () => {
   town = await openTown(t.app);
   fx = new WalkFixtures(t.app, town.sql, town.cookies.chair);
   const email = 'kohde@example.org';
-  const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: 'kohteen salasana', displayName: 'Kalle Kohde' } });
-  target = { id: (signup.json() as { user: { id: string } }).user.id, email };
+  const { user } = await signUpThroughMail(t.app, { email, password: 'kohteen salasana', displayName: 'Kalle Kohde' });
+  target = { id: user.id, email };
   places = [];
   for (const space of town.spaces) {
     const { threadId, postId } = await fx.thread(space.id, town.userIds.admin);
@@ -105,10 +106,8 @@ async function walkOne(route: ApiRoute, example: Example, who: Walker, place: Pl
   }
   try {
     const status = response.statusCode;
-    const deviation = !allowed && place && example.knownDeviation?.applies(call.actor, place.space) ? example.knownDeviation.status : null;
-    const ok = allowed ? status >= 200 && status < 300 : deviation !== null ? status === deviation : refusals(call).includes(status);
-    const note = deviation !== null ? ` (a known deviation expects ${deviation}: if fixed, delete it from known-deviations.ts)` : '';
-    if (!ok) return `${describeCall(call, example)}: table ${allowed ? 'allows' : 'refuses'} (${rule}) → got ${status} ${response.body.slice(0, 160)}${note}`;
+    const ok = allowed ? status >= 200 && status < 300 : refusals(call).includes(status);
+    if (!ok) return `${describeCall(call, example)}: table ${allowed ? 'allows' : 'refuses'} (${rule}) → got ${status} ${response.body.slice(0, 160)}`;
     if (allowed && example.check) {
       try {
         await example.check(response, call);

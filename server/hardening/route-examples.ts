@@ -8,9 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/demo-town.ts';
-import { can, type Action, type Actor, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
-import { knownDeviations } from './known-deviations.ts';
+import { DEMO_PASSWORD, demoAccounts } from '../../db/demo-town.ts';
+import { newLinkToken, storePasswordReset, storeSignup } from '../auth/account-tokens.ts';
+import { unsubscribeKey, unsubscribeToken } from '../mail/unsubscribe.ts';
+import { can, canAppoint, type Action, type Actor, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
 import { extraSession, type SpaceInfo, type Town, type Walker } from './town.ts';
 import type { WalkFixtures } from './walk-fixtures.ts';
 
@@ -65,8 +66,6 @@ export interface Example {
   check?(response: LightMyRequestResponse, call: WalkCall): void | Promise<void>;
   /** Puts back what an allowed call changed that later calls rely on (roles, mutes). */
   after?(call: WalkCall): Promise<void>;
-  /** A refusal answered against the convention, reported and not fixed yet (known-deviations.ts): where it applies, exactly `status`. */
-  knownDeviation?: { applies: (actor: Actor, space: SpaceInfo) => boolean; status: number };
 }
 
 const space = (call: WalkCall) => call.place!.space;
@@ -78,17 +77,17 @@ const meetingBody = (startsInDays = 30) => {
 };
 const can_ = (call: WalkCall, action: Action) => can(call.actor, action, space(call));
 
-/** The slugs a list may show the walker, among the spaces of the walk, and those it must not. */
-async function visibility(call: WalkCall): Promise<{ shown: Set<string>; hidden: Set<string> }> {
+/** The slugs a list may show the walker (where the table allows `action`), among the spaces of the walk, and those it must not. */
+async function visibility(call: WalkCall, action: Action = 'space.view'): Promise<{ shown: Set<string>; hidden: Set<string> }> {
   const shown = new Set<string>();
   const hidden = new Set<string>();
-  for (const s of call.town.spaces) (can(await call.town.actorIn(call.who, s.id), 'space.view', s) ? shown : hidden).add(s.slug);
+  for (const s of call.town.spaces) (can(await call.town.actorIn(call.who, s.id), action, s) ? shown : hidden).add(s.slug);
   return { shown, hidden };
 }
 
-async function expectOnlyVisible(call: WalkCall, slugs: string[]): Promise<void> {
-  const { hidden } = await visibility(call);
-  expect(slugs.filter((s) => hidden.has(s)), 'spaces the walker may not see, listed anyway').toEqual([]);
+async function expectOnlyVisible(call: WalkCall, slugs: string[], action: Action = 'space.view'): Promise<void> {
+  const { hidden } = await visibility(call, action);
+  expect(slugs.filter((s) => hidden.has(s)), `spaces where the walker may not ${action}, listed anyway`).toEqual([]);
 }
 
 const restoreRoles = (userOf: (call: WalkCall) => string | null) => {
@@ -140,6 +139,35 @@ const peopleVariants = (method: 'POST' | 'DELETE') =>
     }),
   );
 
+/** The walker appointing themself a juror: refused to whoever holds a role kept apart from it (the chair). */
+const selfAppointment: Example = {
+  label: 'juror, themself',
+  scope: 'space',
+  kinds: ['jury'],
+  allowed: { rule: "canAppoint(juror, 'self')", decide: (call) => canAppoint(call.actor, 'juror', space(call), 'self') },
+  async request(call) {
+    await ownRoles.before(call);
+    const email = demoAccounts.find((a) => a.key === call.who)?.email ?? call.target.email;
+    return { params: slug(call), payload: { email, role: 'juror' } };
+  },
+  after: (call) => ownRoles.after(call),
+};
+
+/** The walker signing off while holding a juror's role besides their own: the chair is refused whatever they hold. */
+const withJuror = (actor: Actor): Actor => ({ ...actor, roles: new Set([...actor.roles, 'juror']) });
+const signOffAlsoJuror: Example = {
+  label: 'also a juror',
+  scope: 'space',
+  kinds: ['jury'],
+  allowed: { rule: 'recommendations.signOff, holding juror too', decide: (call) => call.userId !== null && can(withJuror(call.actor), 'recommendations.signOff', space(call)) },
+  async request(call) {
+    await ownRoles.before(call);
+    if (call.userId) await call.fx.setRoles(space(call).id, call.userId, [...withJuror(call.actor).roles]);
+    return { params: { ...slug(call), recommendationId: call.place!.recommendationId! }, payload: { stance: 'agree' } };
+  },
+  after: (call) => ownRoles.after(call),
+};
+
 const documentVariants: Example[] = (
   [
     ['notes', 'room.watch', 'notes.write', undefined],
@@ -155,7 +183,6 @@ const documentVariants: Example[] = (
   check(response, call) {
     expect((response.json() as { access: string }).access).toBe(can_(call, write) ? 'write' : 'read');
   },
-  knownDeviation: { applies: knownDeviations.documentRefusedAsForbidden, status: 403 },
 }));
 
 export const routeExamples: Record<string, Example[]> = {
@@ -164,6 +191,32 @@ export const routeExamples: Record<string, Example[]> = {
   // ---- Accounts and sessions
   'POST /api/auth/signup': [
     { scope: 'site', allowed: 'anyone', request: () => ({ payload: { email: `walk-${randomUUID()}@example.org`, password: 'pitkä salasana 123', displayName: 'Kävijä' } }) },
+  ],
+  'POST /api/auth/verify': [
+    {
+      scope: 'site',
+      // The mailed link makes the account of whoever holds it, signed in or not.
+      allowed: 'anyone',
+      async request(call) {
+        const token = newLinkToken();
+        const email = `walk-${randomUUID()}@example.org`;
+        await storeSignup(call.town.sql, token, { email, emailKey: email, displayName: 'Kävijä', passwordHash: 'walk', language: 'fi' });
+        return { payload: { token } };
+      },
+    },
+  ],
+  'POST /api/auth/password-reset': [{ scope: 'site', allowed: 'anyone', request: (call) => ({ payload: { email: call.target.email } }) }],
+  'POST /api/auth/password-reset/confirm': [
+    {
+      scope: 'site',
+      allowed: 'anyone',
+      // The target account's link, setting the password it had: the walk's own sessions stay.
+      async request(call) {
+        const token = newLinkToken();
+        await storePasswordReset(call.town.sql, token, call.target.id);
+        return { payload: { token, password: 'kohteen salasana' } };
+      },
+    },
   ],
   'POST /api/auth/signin': [{ scope: 'site', allowed: 'anyone', request: () => ({ payload: { email: 'asukas@pihlajalahti.example', password: DEMO_PASSWORD } }) }],
   'POST /api/auth/signout': [
@@ -188,6 +241,16 @@ export const routeExamples: Record<string, Example[]> = {
       scope: 'site',
       allowed: 'signedIn',
       request: async (call) => ({ params: { id: call.userId ? (await extraSession(call.town.sql, call.userId)).sessionId : 'a'.repeat(64) } }),
+    },
+  ],
+
+  // ---- Mail
+  'POST /api/mail/unsubscribe/{token}': [
+    {
+      scope: 'site',
+      // The link in a mail works for whoever holds it, signed in or not: it names the person itself.
+      allowed: 'anyone',
+      request: async (call) => ({ params: { token: unsubscribeToken(await unsubscribeKey(call.town.sql), call.target.id, 'walk-notices') }, payload: {} }),
     },
   ],
 
@@ -222,12 +285,15 @@ export const routeExamples: Record<string, Example[]> = {
       check(response, call) {
         const { permissions } = (response.json() as { space: { permissions: Record<string, boolean> } }).space;
         expect(permissions).toMatchObject({
+          readThreads: can_(call, 'thread.read'),
           createThread: can_(call, 'thread.create'),
           moderate: can_(call, 'moderation.read'),
           manageMembers: can_(call, 'space.manageMembers'),
           appointStaff: can_(call, 'space.appointStaff'),
           update: can_(call, 'space.update'),
           manageMeetings: can_(call, 'meeting.manage'),
+          signOff: can_(call, 'recommendations.signOff'),
+          freezeStatement: can_(call, 'statement.freeze'),
         });
       },
     },
@@ -248,7 +314,7 @@ export const routeExamples: Record<string, Example[]> = {
       },
     },
   ],
-  'POST /api/spaces/{slug}/people': peopleVariants('POST'),
+  'POST /api/spaces/{slug}/people': [...peopleVariants('POST'), selfAppointment],
   'DELETE /api/spaces/{slug}/people/{userId}/roles/{role}': peopleVariants('DELETE'),
 
   // ---- Threads and posts
@@ -257,15 +323,15 @@ export const routeExamples: Record<string, Example[]> = {
       scope: 'site',
       allowed: 'anyone',
       request: () => ({ query: [['limit', '50']] }),
-      check: (response, call) => expectOnlyVisible(call, (response.json() as { threads: { spaceSlug: string }[] }).threads.map((t) => t.spaceSlug)),
+      check: (response, call) => expectOnlyVisible(call, (response.json() as { threads: { spaceSlug: string }[] }).threads.map((t) => t.spaceSlug), 'thread.read'),
     },
   ],
-  'GET /api/spaces/{slug}/threads': [{ scope: 'space', allowed: 'space.view', request: (call) => ({ params: slug(call) }) }],
+  'GET /api/spaces/{slug}/threads': [{ scope: 'space', allowed: 'thread.read', request: (call) => ({ params: slug(call) }) }],
   'POST /api/spaces/{slug}/threads': [{ scope: 'space', allowed: 'thread.create', request: (call) => ({ params: slug(call), payload: { title: 'Uusi ketju', body: 'Aloitus' } }) }],
   'GET /api/threads/{id}': [
     {
       scope: 'space',
-      allowed: 'space.view',
+      allowed: 'thread.read',
       request: (call) => ({ params: { id: call.place!.threadId } }),
       check(response, call) {
         const body = response.json() as { canPost: boolean; canModerate: boolean };
@@ -273,7 +339,7 @@ export const routeExamples: Record<string, Example[]> = {
       },
     },
   ],
-  'GET /api/threads/{id}/posts': [{ scope: 'space', allowed: 'space.view', request: (call) => ({ params: { id: call.place!.threadId } }) }],
+  'GET /api/threads/{id}/posts': [{ scope: 'space', allowed: 'thread.read', request: (call) => ({ params: { id: call.place!.threadId } }) }],
   'POST /api/threads/{id}/posts': [{ scope: 'space', allowed: 'post.create', request: (call) => ({ params: { id: call.place!.threadId }, payload: { body: 'Vastaus' } }) }],
   'PATCH /api/posts/{id}': [
     {
@@ -345,7 +411,13 @@ export const routeExamples: Record<string, Example[]> = {
       scope: 'site',
       allowed: 'anyone',
       request: () => ({ query: [['q', 'penkit']] }),
-      check: (response, call) => expectOnlyVisible(call, (response.json() as { results: { spaceSlug: string }[] }).results.map((r) => r.spaceSlug)),
+      async check(response, call) {
+        const results = (response.json() as { results: { type: string; spaceSlug: string }[] }).results;
+        await expectOnlyVisible(call, results.map((r) => r.spaceSlug));
+        const inThreads = results.filter((r) => r.type === 'thread' || r.type === 'post');
+        expect(inThreads.length, 'the search finds the walk’s threads at all').toBeGreaterThan(0);
+        await expectOnlyVisible(call, inThreads.map((r) => r.spaceSlug), 'thread.read');
+      },
     },
   ],
 
@@ -463,6 +535,7 @@ export const routeExamples: Record<string, Example[]> = {
       allowed: 'recommendations.signOff',
       request: (call) => ({ params: { ...slug(call), recommendationId: call.place!.recommendationId ?? 'r-none' }, payload: { stance: 'agree' } }),
     },
+    signOffAlsoJuror,
   ],
   'DELETE /api/spaces/{slug}/recommendations/{recommendationId}/sign-off': [
     {

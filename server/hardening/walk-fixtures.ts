@@ -5,10 +5,12 @@
  * never matters.
  */
 import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sql } from '../../db/connection.ts';
 import type { SpaceRole } from '../permissions/permissions.ts';
+import { extraSession } from './town.ts';
 
 export type MeetingState = 'scheduled' | 'live' | 'ended';
 
@@ -77,6 +79,14 @@ export class WalkFixtures {
       await tx`delete from space_roles where space_id = ${spaceId} and user_id = ${userId}`;
       for (const role of roles) await tx`insert into space_roles (space_id, user_id, role) values (${spaceId}, ${userId}, ${role})`;
     });
+  }
+
+  /** A person of the walk's own, with no role anywhere, signed in with one session (never with a password). */
+  async person(displayName: string): Promise<{ id: string; email: string; cookie: string }> {
+    const email = `${randomUUID()}@walk.example`;
+    const [user] = await this.sql<{ id: string }[]>`
+      insert into users (email, email_key, display_name, password_hash) values (${email}, ${email}, ${displayName}, 'no password') returning id`;
+    return { id: user!.id, email, cookie: (await extraSession(this.sql, user!.id)).cookie };
   }
 
   async registration(meetingId: string, userId: string): Promise<void> {

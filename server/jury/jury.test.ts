@@ -20,7 +20,7 @@ process.setMaxListeners(50);
 beforeAll(async () => {
   t = await startTestApp({ demo: true });
   url = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  for (const who of ['raati', 'raati2', 'raati3', 'asukas', 'sihteeri', 'puheenjohtaja']) {
+  for (const who of ['raati', 'raati2', 'raati3', 'asukas', 'sihteeri', 'puheenjohtaja', 'yllapito']) {
     cookies[who] = await signIn(t.app, `${who}@pihlajalahti.example`, DEMO_PASSWORD);
   }
   const [space] = await t.app.db.sql<{ id: string }[]>`select id from spaces where slug = 'asukasraati'`;
@@ -64,6 +64,18 @@ function addRecommendation(doc: Y.Doc, id: string, title: string, runs: { insert
       paragraph.insert(0, [text]);
       text.applyDelta([...content]);
     }
+  });
+}
+
+/**
+ * Replaces a map's value with a JSON value (Yjs's ContentJSON, which old clients wrote and any client
+ * may send): unlike text, which travels as UTF-8, it can carry a lone surrogate to the server.
+ */
+function setJsonValue(doc: Y.Doc, map: Y.Map<unknown>, key: string, value: unknown): void {
+  doc.transact((transaction) => {
+    const left = map._map.get(key) ?? null;
+    const id = Y.createID(doc.clientID, Y.getState(doc.store, doc.clientID));
+    new Y.Item(id, left, left?.lastId ?? null, null, null, map, key, new Y.ContentJSON([value])).integrate(transaction, 0);
   });
 }
 
@@ -268,5 +280,82 @@ describe('jury recommendations, sign-offs and the frozen statement', () => {
     expect((await request('GET', '/api/statements?space=no-such-space')).statusCode).toBe(404);
     expect((await request('GET', '/api/statements/00000000-0000-4000-8000-000000000000.md')).statusCode).toBe(404);
     expect((await request('GET', '/api/statements/not-a-uuid')).statusCode).toBe(404);
+  });
+
+  it('freezes a statement whatever a juror typed: NUL, control characters and a lone surrogate are left out', async () => {
+    const a = open('raati');
+    await synced(a);
+    addRecommendation(a.doc, 'rec-nul3', 'Näkymätön\u0000 merkki', [{ insert: 'Teksti\u0000 jossa\u0007 ohjausmerkki.' }], 'Perustelu\u0000.');
+    addRecommendation(a.doc, 'rec-puolikas4', 'Väliaikainen', [{ insert: 'Teksti.' }], 'Perustelu.');
+    const recommendations = a.doc.getArray<Y.Map<unknown>>('recommendations');
+    setJsonValue(a.doc, recommendations.get(recommendations.length - 1), 'title', 'Puolikas \uD800 merkki');
+    await eventually(async () => (await signOffs('raati')).recommendations.some((r) => r.title.startsWith('Puolikas')), 10_000, 'both recommendations on the server');
+
+    const response = await request('POST', '/api/spaces/asukasraati/statements', 'puheenjohtaja', {});
+    expect(response.statusCode, response.body).toBe(201);
+    const { url: address } = response.json<{ url: string }>();
+    const record = (await request('GET', address)).json<{ content: { recommendations: { title: string }[] } }>();
+    expect(record.content.recommendations.slice(-2).map((r) => r.title)).toEqual(['Näkymätön merkki', 'Puolikas \uFFFD merkki']);
+    expect((await request('GET', `${address}.md`)).body).toContain('Teksti jossa ohjausmerkki.');
+    for (const suffix of ['', '.html', '.md', '.json']) expect((await request('GET', `${address}${suffix}`)).body).not.toMatch(/\u0000|\\u0000|\u0007|\\u0007|\\ud800/i);
+  });
+});
+
+describe('the chair is kept apart from the jurors', () => {
+  const appoint = (who: string, email: string, role: string) => request('POST', '/api/spaces/asukasraati/people', who, { email: `${email}@pihlajalahti.example`, role });
+  const rolesOf = async (email: string) =>
+    (
+      await t.app.db.sql<{ role: string }[]>`
+        select r.role from space_roles r join users u on u.id = r.user_id
+        where r.space_id = ${spaceId} and u.email = ${`${email}@pihlajalahti.example`} order by r.role`
+    ).map((r) => r.role);
+
+  it('refuses the chair appointing themself a juror, and records the appointment of someone else', async () => {
+    const self = await appoint('puheenjohtaja', 'puheenjohtaja', 'juror');
+    expect(self.statusCode, self.body).toBe(403);
+    expect(self.json().code).toBe('separated_roles');
+    expect(await rolesOf('puheenjohtaja')).toEqual(['chair']);
+
+    expect((await appoint('puheenjohtaja', 'asukas', 'juror')).statusCode).toBe(204);
+    const [grant] = await t.app.db.sql<{ actorEmail: string; details: { role: string } }[]>`
+      select u.email as "actorEmail", a.details from audit_log a join users u on u.id = a.actor_id
+      where a.action = 'role.grant' and a.space_id = ${spaceId} order by a.id desc limit 1`;
+    expect(grant).toEqual({ actorEmail: 'puheenjohtaja@pihlajalahti.example', details: { role: 'juror' } });
+    await t.app.db.sql`delete from space_roles where space_id = ${spaceId} and role = 'juror'
+                       and user_id = (select id from users where email = 'asukas@pihlajalahti.example')`;
+  });
+
+  it('refuses a chair’s sign-off whatever roles they hold, and does not count them as a juror', async () => {
+    const before = await signOffs('raati');
+    // Another person (the site admin) may appoint the chair; the table still keeps the duties apart.
+    expect((await appoint('yllapito', 'puheenjohtaja', 'juror')).statusCode).toBe(204);
+    expect(await rolesOf('puheenjohtaja')).toEqual(['chair', 'juror']);
+    try {
+      const signOff = await request('PUT', signOffPath('rec-pyoratiet1'), 'puheenjohtaja', { stance: 'object' });
+      expect(signOff.statusCode, signOff.body).toBe(403);
+      // A sign-off stored before they became chair (as a juror then) no longer counts either.
+      const [chair] = await t.app.db.sql<{ id: string }[]>`select id from users where email = 'puheenjohtaja@pihlajalahti.example'`;
+      await t.app.db.sql`insert into recommendation_sign_offs (space_id, recommendation_id, user_id, stance) values (${spaceId}, 'rec-pyoratiet1', ${chair!.id}, 'object')`;
+      const after = await signOffs('raati');
+      expect(after.jurors).toBe(before.jurors);
+      expect(after.recommendations[0]!.tally).toEqual(before.recommendations[0]!.tally);
+      const space = (await request('GET', '/api/spaces/asukasraati', 'puheenjohtaja')).json<{ space: { permissions: { signOff: boolean; freezeStatement: boolean } } }>();
+      expect(space.space.permissions).toMatchObject({ signOff: false, freezeStatement: true });
+    } finally {
+      await t.app.db.sql`delete from recommendation_sign_offs where space_id = ${spaceId} and user_id = (select id from users where email = 'puheenjohtaja@pihlajalahti.example')`;
+      await t.app.db.sql`delete from space_roles where space_id = ${spaceId} and role = 'juror'
+                         and user_id = (select id from users where email = 'puheenjohtaja@pihlajalahti.example')`;
+    }
+  });
+});
+
+describe('a statement’s published titles', () => {
+  it('drop direction overrides and isolates, which would reorder the version, date and tallies after them', async () => {
+    const frozen = await request('POST', '/api/spaces/asukasraati/statements', 'puheenjohtaja', { title: 'Kannanotto \u202Eäksiv\u202C \u2066x\u2069' });
+    expect(frozen.statusCode, frozen.body).toBe(201);
+    const { id } = frozen.json<{ id: string }>();
+    const detail = (await request('GET', `/api/statements/${id}`)).json<{ title: string; html: string; markdown: string }>();
+    expect(detail.title).toBe('Kannanotto äksiv x');
+    expect(detail.html + detail.markdown).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
   });
 });

@@ -20,7 +20,7 @@ import { can } from '../permissions/permissions.ts';
 import { ErrorReply, SlugParams } from '../schemas.ts';
 import { findSpaceBySlug, spaceForAction } from '../spaces/space-store.ts';
 import { currentRecommendations, RECOMMENDATION_ID_PATTERN } from './recommendations.ts';
-import { jurorCount, putSignOff, signOffsOf, stances, tallyOf, withdrawSignOff } from './sign-offs.ts';
+import { putSignOff, signOffsOf, stances, tallyOf, withdrawSignOff } from './sign-offs.ts';
 import { PageLangQuery, publicDocumentPage, type PageLang } from '../documents/public-page.ts';
 import { freezeStatement, statementColumns, type StatementRow } from './statement.ts';
 
@@ -95,8 +95,7 @@ export const juryRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app, {
     async (request) => {
       const { space, actor } = await spaceForAction(sql, request.user, request.params.slug, 'recommendations.read');
       const recommendations = await currentRecommendations(contentSource(app, sql), space.id);
-      const signOffs = await signOffsOf(sql, space.id);
-      const jurors = await jurorCount(sql, space.id);
+      const { signOffs, jurors } = await signOffsOf(sql, space);
       return {
         jurors,
         recommendations: recommendations.map((r) => {

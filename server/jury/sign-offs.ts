@@ -1,5 +1,6 @@
 /** Each juror's stance on each recommendation: one row per recommendation × juror, changed in place. */
 import type { Queries } from '../../db/connection.ts';
+import { can, type SpaceContext, type SpaceRole } from '../permissions/permissions.ts';
 
 export const stances = ['agree', 'can_live_with', 'object'] as const;
 export type Stance = (typeof stances)[number];
@@ -14,24 +15,32 @@ export interface SignOff {
   updatedAt: Date;
 }
 
+type JurySpace = SpaceContext & { id: string };
+
 /**
- * The space's sign-offs by people who are jurors now: a juror who left the jury no longer
- * counts (their row stays, and counts again if they are appointed back).
+ * Who may sign off now, as the permission table says: a juror who left the jury, or who was
+ * also made chair, no longer counts (their row stays, and counts again if that changes back).
  */
-export async function signOffsOf(sql: Queries, spaceId: string): Promise<SignOff[]> {
-  return sql<SignOff[]>`
+async function signers(sql: Queries, space: JurySpace): Promise<Set<string>> {
+  const people = await sql<{ userId: string; isAdmin: boolean; roles: SpaceRole[] }[]>`
+    select r.user_id as "userId", u.is_admin as "isAdmin", array_agg(r.role) as roles
+    from space_roles r join users u on u.id = r.user_id
+    where r.space_id = ${space.id} group by r.user_id, u.is_admin`;
+  const allowed = people.filter((p) => can({ userId: p.userId, isAdmin: p.isAdmin, roles: new Set(p.roles) }, 'recommendations.signOff', space));
+  return new Set(allowed.map((p) => p.userId));
+}
+
+/** The space's sign-offs that count, and how many people may sign off (a tally is read against it). */
+export async function signOffsOf(sql: Queries, space: JurySpace): Promise<{ signOffs: SignOff[]; jurors: number }> {
+  const counted = await signers(sql, space);
+  const rows = await sql<SignOff[]>`
     select s.recommendation_id as "recommendationId", s.user_id as "userId", u.display_name as "displayName",
            s.stance, s.comment, s.updated_at as "updatedAt"
     from recommendation_sign_offs s
     join users u on u.id = s.user_id
-    where s.space_id = ${spaceId}
-      and exists (select 1 from space_roles r where r.space_id = s.space_id and r.user_id = s.user_id and r.role = 'juror')
+    where s.space_id = ${space.id}
     order by u.display_name, s.user_id`;
-}
-
-export async function jurorCount(sql: Queries, spaceId: string): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from space_roles where space_id = ${spaceId} and role = 'juror'`;
-  return row?.n ?? 0;
+  return { signOffs: rows.filter((row) => counted.has(row.userId)), jurors: counted.size };
 }
 
 export function emptyTally(): Tally {

@@ -5,10 +5,11 @@
  */
 import type { Sql } from '../../db/connection.ts';
 import { recordAudit } from '../audit/audit-log.ts';
+import { publishedTitle } from '../documents/published-title.ts';
 import { escapeHtml, escapeMarkdown, type RenderedText } from '../documents/render.ts';
 import type { SpaceRow } from '../spaces/routes.ts';
 import type { Recommendation } from './recommendations.ts';
-import { jurorCount, signOffsOf, tallyOf, type Tally } from './sign-offs.ts';
+import { signOffsOf, tallyOf, type Tally } from './sign-offs.ts';
 
 export const STATEMENT_FORMAT = 'aukio.jury-statement/1';
 
@@ -96,8 +97,7 @@ export async function freezeStatement(
   return sql.begin(async (tx) => {
     await tx`select id from spaces where id = ${space.id} for update`;
     const [next] = await tx<{ version: number }[]>`select coalesce(max(version), 0)::int + 1 as version from jury_statements where space_id = ${space.id}`;
-    const signOffs = await signOffsOf(tx, space.id);
-    const jurors = await jurorCount(tx, space.id);
+    const { signOffs, jurors } = await signOffsOf(tx, space);
     const [ids] = await tx<{ id: string; now: Date }[]>`select gen_random_uuid() as id, now() as now`;
     const version = next!.version;
     const frozenAt = ids!.now;
@@ -106,10 +106,10 @@ export async function freezeStatement(
       id: ids!.id,
       space: { slug: space.slug, name: space.name },
       version,
-      title: args.title?.trim() || `${space.name.fi}: kannanotto`,
+      title: publishedTitle(args.title?.trim() || `${space.name.fi}: kannanotto`),
       frozenAt: frozenAt.toISOString(),
       jurors,
-      recommendations: recommendations.map((r) => ({ number: r.number, id: r.id, title: r.title, text: r.text, rationale: r.rationale, tally: tallyOf(signOffs, r.id) })),
+      recommendations: recommendations.map((r) => ({ number: r.number, id: r.id, title: publishedTitle(r.title), text: r.text, rationale: r.rationale, tally: tallyOf(signOffs, r.id) })),
     };
     const [row] = await tx<StatementRow[]>`
       insert into jury_statements (id, space_id, version, title, frozen_by, frozen_at, html, markdown, content)

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD } from '../../db/demo-town.ts';
-import { sessionCookieOf, signIn } from '../test-app.ts';
+import { signUpThroughMail } from '../auth/test-sign-up.ts';
+import { signIn } from '../test-app.ts';
 
 /** Requests as one person (or nobody), for the meeting tests. */
 export function client(app: FastifyInstance, cookie?: string) {
@@ -35,13 +36,12 @@ let people = 0;
 export async function newResident(app: FastifyInstance): Promise<Client & { name: string }> {
   people += 1;
   const name = `Resident ${people}`;
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/auth/signup',
-    payload: { email: `resident${people}-${process.pid}@example.fi`, password: 'correct horse battery', displayName: name },
-    remoteAddress: `10.9.${Math.floor(people / 250)}.${people % 250}`,
-  });
-  return { ...client(app, sessionCookieOf(response)), name };
+  const { cookie } = await signUpThroughMail(
+    app,
+    { email: `resident${people}-${process.pid}@example.fi`, password: 'correct horse battery', displayName: name },
+    { remoteAddress: `10.9.${Math.floor(people / 250)}.${people % 250}` },
+  );
+  return { ...client(app, cookie), name };
 }
 
 const hour = 3_600_000;

@@ -5,6 +5,7 @@
  * as plain blocks first, then as the rich-text XML the editor uses (Tiptap node names).
  */
 import * as Y from 'yjs';
+import { publishedTitle } from '../documents/published-title.ts';
 import type { MeetingRecord } from './schemas.ts';
 
 export interface Run {
@@ -43,7 +44,7 @@ const plain = (text: string): Run[] => [{ text }];
 
 const itemTitle = (record: MeetingRecord, index: number) => {
   const item = record.agenda[index];
-  return item ? `${index + 1}. ${item.title.fi}` : `Kohta ${index + 1}`;
+  return item ? `${index + 1}. ${publishedTitle(item.title.fi)}` : `Kohta ${index + 1}`;
 };
 
 const places: Record<MeetingRecord['meeting']['place'], (address: string | null) => string> = {
@@ -55,11 +56,15 @@ const places: Record<MeetingRecord['meeting']['place'], (address: string | null)
 /** Written when the meeting starts: what, when, where, and the agenda. */
 export function detailsSections(record: MeetingRecord, spaceName: string): Block[] {
   const m = record.meeting;
-  const agenda = record.agenda.map((item): Run[] => plain(item.presenter ? `${item.title.fi} (esittelijä: ${item.presenter})` : item.title.fi));
+  // Titles as the published minutes show them: a direction mark in one would reorder the presenter's name after it.
+  const agenda = record.agenda.map((item): Run[] => {
+    const title = publishedTitle(item.title.fi);
+    return plain(item.presenter ? `${title} (esittelijä: ${item.presenter})` : title);
+  });
   return [
     heading(2, 'Kokouksen tiedot'),
     bullets([
-      fact('Kokous', m.title.fi),
+      fact('Kokous', publishedTitle(m.title.fi)),
       fact('Järjestäjä', spaceName),
       fact('Aika', `${finnishDate(m.startsAt)} klo ${finnishTime(m.startsAt)}–${finnishTime(m.endsAt)}`),
       fact('Paikka', places[m.place](m.address)),

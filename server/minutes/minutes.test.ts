@@ -347,3 +347,30 @@ describe('published minutes', () => {
     expect(await inSearch(juryCookie)).toHaveLength(1);
   });
 });
+
+describe('published titles', () => {
+  it('drop direction overrides and isolates, which would reorder the record’s words after the title', async () => {
+    const startsAt = new Date(Date.now() + 86_400_000);
+    const created = expectOk(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/spaces/ymparistofoorumi/meetings',
+        headers: as('puheenjohtaja'),
+        payload: { title: { fi: 'Kokous \u202Eäksiv\u202C ja \u2067lisää\u2069' }, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), mode: 'meeting', place: 'online' },
+      }),
+      201,
+    );
+    const meetingId = created.meeting.id as string;
+    expectOk(await transition(meetingId, 'start'));
+    expectOk(await transition(meetingId, 'end'));
+    expectOk(await move(meetingId, 'submit', 'sihteeri'));
+    expectOk(await move(meetingId, 'approve', 'puheenjohtaja'));
+    expectOk(await move(meetingId, 'publish', 'sihteeri'));
+    const version = expectOk(await get(`/api/minutes/${meetingId}/versions/1`));
+    expect(version.title).toBe('Pöytäkirja: Kokous äksiv ja lisää');
+    const html = await get(`/api/minutes/${meetingId}/versions/1.html`);
+    expect(html.body).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    const md = await get(`/api/minutes/${meetingId}/versions/1.md`);
+    expect(md.body).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+  });
+});

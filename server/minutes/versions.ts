@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import type { Queries } from '../../db/connection.ts';
 import { publicDocumentPage, type PageLang } from '../documents/public-page.ts';
+import { publishedTitle } from '../documents/published-title.ts';
 import { escapeHtml, escapeMarkdown, fragmentToJson, jsonToHtml, jsonToMarkdown, type DocNode } from '../documents/render.ts';
 import { withFallback, type Localized } from '../meetings/localized.ts';
 import type { MeetingRow } from '../meetings/store.ts';
@@ -142,7 +143,8 @@ export async function insertVersion(
   const names = await tx<{ id: string; name: string }[]>`
     select id, display_name as name from users where id in ${tx([args.publisherId, ...(args.approverId ? [args.approverId] : [])])}`;
   const nameOf = (id: string | null) => names.find((n) => n.id === id)?.name ?? null;
-  const title = withFallback(meeting.title);
+  const written = withFallback(meeting.title);
+  const title = { fi: publishedTitle(written.fi), sv: publishedTitle(written.sv), en: publishedTitle(written.en) };
   const content: MinutesContent = {
     format: MINUTES_FORMAT,
     language: 'fi',

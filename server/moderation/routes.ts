@@ -13,6 +13,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (
   app.post(
     '/posts/:id/reports',
     {
+      preHandler: app.writeLimit.reports,
       schema: {
         tags: ['moderation'],
         params: IdParams,

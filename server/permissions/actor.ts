@@ -1,6 +1,6 @@
 import type { Queries, Sql } from '../../db/connection.ts';
 import type { SessionUser } from '../auth/sessions.ts';
-import { can, type Actor, type SpaceKind, type SpaceRole, type Visibility } from './permissions.ts';
+import { can, type Action, type Actor, type SpaceKind, type SpaceRole, type Visibility } from './permissions.ts';
 
 const noRoles: ReadonlySet<SpaceRole> = new Set();
 
@@ -35,13 +35,14 @@ export async function actorsBySpace(sql: Sql, user: SessionUser | null): Promise
 }
 
 /**
- * The spaces the user may see, decided by `can()` space by space, so list queries can filter in
- * SQL (and use their indexes and LIMIT) without a second copy of the visibility rule.
+ * The spaces where the user may do `action` (see a space, read its threads), decided by `can()`
+ * space by space, so list queries can filter in SQL (and use their indexes and LIMIT) without a
+ * second copy of the rule.
  */
-export async function viewableSpaceIds(sql: Sql, user: SessionUser | null): Promise<string[]> {
+export async function spaceIdsAllowing(sql: Sql, user: SessionUser | null, action: Action): Promise<string[]> {
   const [actorFor, spaces] = await Promise.all([
     actorsBySpace(sql, user),
     sql<{ id: string; kind: SpaceKind; visibility: Visibility }[]>`select id, kind, visibility from spaces`,
   ]);
-  return spaces.filter((space) => can(actorFor(space.id), 'space.view', space)).map((space) => space.id);
+  return spaces.filter((space) => can(actorFor(space.id), action, space)).map((space) => space.id);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actions, can, type Action, type Actor, type SpaceContext, type SpaceRole } from './permissions.ts';
+import { actions, can, canAppoint, spaceRoles, type Action, type Actor, type SpaceContext, type SpaceRole } from './permissions.ts';
 
 // One column per standing: anonymous, signed-in user, member, juror, moderator, secretary, chair, site admin.
 const standings = ['anonymous', 'user', 'member', 'juror', 'moderator', 'secretary', 'chair', 'admin'] as const;
@@ -36,10 +36,11 @@ const expected: Record<Action, Record<keyof typeof contexts, string>> = {
   'space.manageMembers': same('......xx'),
   'space.join': { publicForum: signedIn, membersForum: '........', jury: '........', publicJury: '........' },
   'space.listPeople': same(inSpace),
+  'thread.read': outsideJuries(all, inSpace),
   'thread.create': same(inSpace),
   'post.create': same(inSpace),
-  'post.react': visibleTo(signedIn, inSpace),
-  'post.report': visibleTo(signedIn, inSpace),
+  'post.react': outsideJuries(signedIn, inSpace),
+  'post.report': outsideJuries(signedIn, inSpace),
   'post.hide': same('....x.xx'),
   'thread.lock': same('....x.xx'),
   'user.mute': same('....x.xx'),
@@ -79,4 +80,31 @@ describe('the permission table', () => {
       });
     }
   }
+});
+
+describe('roles kept apart', () => {
+  const holding = (...roles: SpaceRole[]): Actor => ({ userId: 'u', isAdmin: false, roles: new Set(roles) });
+  const admin = (...roles: SpaceRole[]): Actor => ({ userId: 'u', isAdmin: true, roles: new Set(roles) });
+
+  it('refuses a chair the sign-off whatever else they hold, in every jury', () => {
+    for (const jury of [contexts.jury, contexts.publicJury]) {
+      expect(can(holding('juror'), 'recommendations.signOff', jury)).toBe(true);
+      expect(can(holding('chair', 'juror'), 'recommendations.signOff', jury)).toBe(false);
+      expect(can(admin('chair', 'juror', 'member'), 'recommendations.signOff', jury)).toBe(false);
+      // The chair still freezes the statement.
+      expect(can(holding('chair', 'juror'), 'statement.freeze', jury)).toBe(true);
+    }
+  });
+
+  it('refuses appointing yourself to a role kept apart from one you hold, and lets others be appointed', () => {
+    const jury = contexts.jury;
+    expect(canAppoint(holding('chair'), 'juror', jury, 'self')).toBe(false);
+    expect(canAppoint(holding('chair'), 'juror', jury, 'other')).toBe(true);
+    expect(canAppoint(holding('chair'), 'member', jury, 'self')).toBe(true);
+    // A site admin who is a juror there may not make themself chair; one who holds nothing may.
+    expect(canAppoint(admin('juror'), 'chair', jury, 'self')).toBe(false);
+    expect(canAppoint(admin(), 'juror', jury, 'self')).toBe(true);
+    // Appointing needs the right to appoint in the first place.
+    for (const role of spaceRoles) expect(canAppoint(holding('juror'), role, jury, 'other')).toBe(false);
+  });
 });

@@ -39,7 +39,17 @@ interface Rule {
   when?: (space: SpaceContext) => boolean;
   /** Who it is for in a jury, when that differs: a jury deliberates among its own people even when it is listed publicly. */
   inJury?: Audience;
+  /** Refused to anyone holding one of these roles, whatever else they hold: a duty kept apart from theirs (`separatedRoles`). */
+  notFor?: readonly SpaceRole[];
 }
+
+/**
+ * Roles kept apart: no one takes one of a pair by their own hand while holding the other, and a
+ * rule may refuse the holder of one what the other allows (`notFor`). The chair freezes the
+ * statement the jurors sign off: a chair's own stance would be counted into what they publish.
+ */
+const separatedRoles: readonly (readonly [SpaceRole, SpaceRole])[] = [['chair', 'juror']];
+const separatedFrom = (role: SpaceRole): SpaceRole[] => separatedRoles.flatMap(([a, b]) => (a === role ? [b] : b === role ? [a] : []));
 
 const staff = (...roles: SpaceRole[]): Audience => ({ roles, admin: true });
 const only = (...roles: SpaceRole[]): Audience => ({ roles, admin: false });
@@ -55,10 +65,12 @@ const rules = {
   'space.join': { who: 'signedIn', when: isOpenForum },
   'space.listPeople': { who: 'inSpace' },
 
+  /** A listed jury shows its page, schedule and statements to all, but its threads are its deliberation, like its sessions. */
+  'thread.read': { who: 'viewer', inJury: 'inSpace' },
   'thread.create': { who: 'inSpace' },
   'post.create': { who: 'inSpace' },
-  'post.react': { who: 'signedIn' },
-  'post.report': { who: 'signedIn' },
+  'post.react': { who: 'signedIn', inJury: 'inSpace' },
+  'post.report': { who: 'signedIn', inJury: 'inSpace' },
   'post.hide': { who: staff('moderator', 'chair') },
   'thread.lock': { who: staff('moderator', 'chair') },
   'user.mute': { who: staff('moderator', 'chair') },
@@ -80,7 +92,7 @@ const rules = {
   'notes.write': { who: 'inSpace' },
   'recommendations.read': { who: only('juror', 'chair'), when: isJury },
   'recommendations.write': { who: only('juror', 'chair'), when: isJury },
-  'recommendations.signOff': { who: only('juror'), when: isJury },
+  'recommendations.signOff': { who: only('juror'), when: isJury, notFor: separatedFrom('juror') },
   'statement.freeze': { who: only('chair'), when: isJury },
 
   'minutes.readDraft': { who: 'inSpace' },
@@ -100,10 +112,27 @@ export function canView(actor: Actor, space: SpaceContext): boolean {
 export function can(actor: Actor, action: Action, space: SpaceContext): boolean {
   const rule: Rule = rules[action];
   if (rule.when && !rule.when(space)) return false;
+  if (rule.notFor?.some((role) => actor.roles.has(role))) return false;
   const who = (isJury(space) && rule.inJury) || rule.who;
   if (who === 'viewer') return canView(actor, space);
   if (actor.userId === null) return false;
   if (who === 'signedIn') return canView(actor, space);
   if (who === 'inSpace') return actor.roles.size > 0 || actor.isAdmin;
   return (who.admin && actor.isAdmin) || who.roles.some((role) => actor.roles.has(role));
+}
+
+/** The roles that speak for the town (and a site admin): an admin appoints them, and their names are theirs alone. */
+export const staffRoles: readonly SpaceRole[] = ['chair', 'secretary', 'moderator'];
+
+/** Chairs, secretaries and moderators are appointed by an admin; members and jurors by the space's chair. */
+export const appointAction = (role: SpaceRole): Action => (staffRoles.includes(role) ? 'space.appointStaff' : 'space.manageMembers');
+
+/**
+ * May the actor give `role` to someone? Others: whoever the table lets appoint it (and the audit
+ * log records it). Themself: only to a role not kept apart from one they hold, so a chair cannot
+ * make themself a juror (the chair would then be refused a juror's sign-off anyway).
+ */
+export function canAppoint(actor: Actor, role: SpaceRole, space: SpaceContext, whom: 'self' | 'other'): boolean {
+  if (!can(actor, appointAction(role), space)) return false;
+  return whom === 'other' || !separatedFrom(role).some((held) => actor.roles.has(held));
 }

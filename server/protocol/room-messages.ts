@@ -359,8 +359,14 @@ export interface CaptionLine {
   text: string;
 }
 
-/** Close codes the room socket uses, so a client can tell the person what happened. */
+/**
+ * Close codes the room and document sockets use, so a client can tell the person what happened.
+ * They mirror HTTP statuses; y-websocket (the document client) gives up on 4400–4499 and retries
+ * on the others.
+ */
 export const closeCodes = {
+  /** The person's rights changed while the socket was open: reconnect afresh (no resuming) to get the view they allow now, or the refusal. */
+  accessChanged: 4205,
   signInRequired: 4401,
   forbidden: 4403,
   notFound: 4404,
@@ -368,5 +374,7 @@ export const closeCodes = {
   removed: 4409,
   /** The person has as many sockets open in this room as one may (server/rooms/room.ts). */
   tooManyConnections: 4429,
+  /** The session the socket was opened with ended (signed out, ended from another device, a password reset): the person is signed out. */
+  sessionEnded: 4440,
   serverShutdown: 4503,
 } as const;

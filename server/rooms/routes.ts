@@ -1,14 +1,14 @@
 import type {} from '@fastify/websocket';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
+import type { Tracked } from '../access-changes/access-changes.ts';
 import { keepAlive } from '../keep-alive.ts';
-import { actorInSpace } from '../permissions/actor.ts';
-import { can, canView } from '../permissions/permissions.ts';
-import { closeCodes, isMediaMessage, type RoomSelf } from '../protocol/room-messages.ts';
+import { closeCodes, isMediaMessage } from '../protocol/room-messages.ts';
+import { admitToRoom, sameRights } from './admission.ts';
 import { RoomError } from './commands.ts';
 import { parseClientMessage } from './parse-message.ts';
 import { Peer } from './peer.ts';
-import { findMeetingInfo, type RoomRegistry } from './registry.ts';
+import type { RoomRegistry } from './registry.ts';
 
 export interface RoomRoutesOptions {
   sql: Sql;
@@ -36,6 +36,25 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
       let room: Awaited<ReturnType<RoomRegistry['get']>> | undefined;
       // A socket whose device vanished is closed, so its presence (and its place under the cap on sockets) is freed.
       keepAlive(socket);
+      let access: Tracked | undefined;
+
+      /** Rechecked whenever this person's rights change; closed when they no longer match the ones it was opened with. */
+      const trackRights = (opened: Peer, spaceId: string): Tracked =>
+        app.accessChanges.track(
+          {
+            userId: request.user?.id ?? null,
+            sessionId: request.session?.id ?? null,
+            spaceId,
+            hold: () => {},
+            release: () => {},
+            unchanged: async (user, answers) => {
+              const now = await answers.once(`room:${request.params.meetingId}:${user?.id ?? ''}`, () => admitToRoom(sql, request.params.meetingId, user));
+              return now.ok && sameRights(now.self, opened.self);
+            },
+            close: (code, reason) => opened.close(code, reason),
+          },
+          request.accessVersion,
+        );
       const ready = (async () => {
         const origin = request.headers.origin;
         // A page on another site must not use a resident's cookie to act in their name.
@@ -43,34 +62,16 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
           socket.close(closeCodes.forbidden, 'Cross-origin socket refused');
           return;
         }
-        const meeting = await findMeetingInfo(sql, request.params.meetingId);
-        const actor = meeting ? await actorInSpace(sql, request.user, meeting.spaceId) : null;
-        const space = meeting ? { kind: meeting.kind, visibility: meeting.visibility } : null;
-        // A meeting in a space this person may not see is answered as one that does not exist, as every
-        // HTTP route answers: asking them to sign in would confirm that a private jury meets under this id.
-        if (!meeting || !actor || !space || meeting.state === 'cancelled' || !canView(actor, space)) {
-          socket.close(closeCodes.notFound, 'No such meeting');
+        const admission = await admitToRoom(sql, request.params.meetingId, request.user);
+        if (!admission.ok) {
+          socket.close(admission.code, admission.reason);
           return;
         }
-        if (!can(actor, 'room.watch', space)) {
-          // The meeting is public knowledge (a listed jury), its session is not.
-          socket.close(request.user ? closeCodes.forbidden : closeCodes.signInRequired, 'This session is for the members only');
-          return;
-        }
-        const self: RoomSelf = {
-          userId: request.user?.id ?? null,
-          name: request.user?.displayName ?? null,
-          roles: [...actor.roles],
-          canParticipate: can(actor, 'room.participate', space),
-          canModerate: can(actor, 'room.moderate', space),
-          canChair: can(actor, 'room.chair', space),
-          canCountHall: can(actor, 'poll.addHallVotes', space),
-          canCaption: can(actor, 'room.caption', space),
-        };
-        room = await rooms.get(meeting);
+        room = await rooms.get(admission.meeting);
         if (socket.readyState !== socket.OPEN) return;
-        peer = new Peer(socket, request.socket, self);
+        peer = new Peer(socket, request.socket, admission.self);
         await room.join(peer, request.query.since ?? null);
+        if (socket.readyState === socket.OPEN) access = trackRights(peer, admission.meeting.spaceId);
       })().catch((error: unknown) => {
         request.log.error({ err: error }, 'room socket failed to open');
         socket.close(1011, 'The room could not be opened');
@@ -93,6 +94,10 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
             return;
           }
           const requestId = parsed.message.requestId ?? null;
+          // While this person's rights are being rechecked, what they send waits; if the recheck
+          // closed the socket, nothing more from it is acted on.
+          await access?.settled();
+          if (socket.readyState !== socket.OPEN) return;
           try {
             const message = parsed.message;
             if (isMediaMessage(message)) {
@@ -120,6 +125,7 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
 
       socket.on('close', () => {
         void ready.then(async () => {
+          access?.untrack();
           if (!peer || !room) return;
           await room.leave(peer).catch((error: unknown) => request.log.warn({ err: error }, 'leaving the room failed'));
           rooms.release(room);

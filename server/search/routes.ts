@@ -87,7 +87,9 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
                ts_headline('finnish', coalesce(top.body, ''), q.query, 'StartSel="",StopSel="",MaxWords=30,MinWords=10') as snippet
         from top join spaces s on s.id = top."spaceId", q
         order by top.rank desc`;
-      const visible = rows.filter((row) => can(actorFor(row.spaceId), 'space.view', row)).slice(0, limit);
+      // Threads and posts follow who may read a space's threads (a listed jury's are its own); the rest, who may see the space.
+      const readableBy = (row: ResultRow) => (row.type === 'thread' || row.type === 'post' ? 'thread.read' : 'space.view');
+      const visible = rows.filter((row) => can(actorFor(row.spaceId), readableBy(row), row)).slice(0, limit);
       return {
         results: visible.map((row) => ({
           type: row.type,

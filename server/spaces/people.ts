@@ -1,17 +1,15 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { emailKey } from '../auth/routes.ts';
-import { HttpError, notFound } from '../errors.ts';
-import { can, spaceRoles, type Action, type SpaceRole } from '../permissions/permissions.ts';
+import { emailKey } from '../auth/accounts.ts';
+import { forbidden, HttpError, notFound } from '../errors.ts';
+import { appointAction, can, canAppoint, spaceRoles, type SpaceKind, type SpaceRole } from '../permissions/permissions.ts';
 import { requirePermission } from '../permissions/require.ts';
 import { ErrorReply, SlugParams, Uuid } from '../schemas.ts';
 import { spaceForAction } from './space-store.ts';
 
-const staffRoles: ReadonlySet<SpaceRole> = new Set(['chair', 'secretary', 'moderator']);
-
-/** Chairs, secretaries and moderators are appointed by an admin; members and jurors by the space's chair. */
-const actionFor = (role: SpaceRole): Action => (staffRoles.has(role) ? 'space.appointStaff' : 'space.manageMembers');
+/** Jurors belong to juries only; the other roles fit every kind of space. */
+export const roleFitsSpace = (role: SpaceRole, kind: SpaceKind): boolean => role !== 'juror' || kind === 'jury';
 
 export const spacePeopleRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app, { sql }) => {
   app.get(
@@ -64,14 +62,18 @@ export const spacePeopleRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async 
     async (request, reply) => {
       const { role, email } = request.body;
       const { space, actor } = await spaceForAction(sql, request.user, request.params.slug, 'space.view');
-      requirePermission(actor, actionFor(role), space);
-      if (role === 'juror' && space.kind !== 'jury') throw new HttpError(400, 'Jurors belong to juries only', 'juror_outside_jury');
+      requirePermission(actor, appointAction(role), space);
+      if (!roleFitsSpace(role, space.kind)) throw new HttpError(400, 'Jurors belong to juries only', 'juror_outside_jury');
       const [user] = await sql<{ id: string }[]>`select id from users where email_key = ${emailKey(email)}`;
       if (!user) throw notFound('Account with that email');
+      if (!canAppoint(actor, role, space, user.id === actor.userId ? 'self' : 'other')) {
+        throw forbidden(`You cannot appoint yourself ${role}: it is kept apart from a role you hold`, 'separated_roles');
+      }
       await sql.begin(async (tx) => {
         await tx`insert into space_roles (space_id, user_id, role) values (${space.id}, ${user.id}, ${role}) on conflict do nothing`;
         await recordAudit(tx, { spaceId: space.id, actorId: actor.userId!, action: 'role.grant', targetType: 'user', targetId: user.id, details: { role } });
       });
+      app.accessChanges.notify({ kind: 'roles', userId: user.id, spaceId: space.id });
       return reply.code(204).send(null);
     },
   );
@@ -88,12 +90,14 @@ export const spacePeopleRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async 
     async (request, reply) => {
       const { userId, role } = request.params;
       const { space, actor } = await spaceForAction(sql, request.user, request.params.slug, 'space.view');
-      requirePermission(actor, actionFor(role), space);
+      requirePermission(actor, appointAction(role), space);
       await sql.begin(async (tx) => {
         const removed = await tx`delete from space_roles where space_id = ${space.id} and user_id = ${userId} and role = ${role} returning 1`;
         if (removed.length === 0) throw notFound('Role');
         await recordAudit(tx, { spaceId: space.id, actorId: actor.userId!, action: 'role.revoke', targetType: 'user', targetId: userId, details: { role } });
       });
+      // Committed: the sockets the person has open are rechecked with what the database now says.
+      app.accessChanges.notify({ kind: 'roles', userId, spaceId: space.id });
       return reply.code(204).send(null);
     },
   );

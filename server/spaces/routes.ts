@@ -17,6 +17,7 @@ export const Space = Type.Object({
 });
 
 const SpacePermissions = Type.Object({
+  readThreads: Type.Boolean(),
   createThread: Type.Boolean(),
   join: Type.Boolean(),
   leave: Type.Boolean(),
@@ -25,6 +26,8 @@ const SpacePermissions = Type.Object({
   appointStaff: Type.Boolean(),
   update: Type.Boolean(),
   manageMeetings: Type.Boolean(),
+  signOff: Type.Boolean(),
+  freezeStatement: Type.Boolean(),
 });
 
 const SpaceDetail = Type.Intersect([Space, Type.Object({ permissions: SpacePermissions, myRoles: Type.Array(Type.String()) })]);
@@ -58,6 +61,7 @@ function spaceDetail(space: SpaceRow, actor: Actor) {
   return {
     ...space,
     permissions: {
+      readThreads: can(actor, 'thread.read', space),
       createThread: can(actor, 'thread.create', space),
       join: can(actor, 'space.join', space) && actor.roles.size === 0,
       leave: can(actor, 'space.join', space) && isMember,
@@ -66,6 +70,8 @@ function spaceDetail(space: SpaceRow, actor: Actor) {
       appointStaff: can(actor, 'space.appointStaff', space),
       update: can(actor, 'space.update', space),
       manageMeetings: can(actor, 'meeting.manage', space),
+      signOff: can(actor, 'recommendations.signOff', space),
+      freezeStatement: can(actor, 'statement.freeze', space),
     },
     myRoles: [...actor.roles],
   };
@@ -144,6 +150,9 @@ export const spaceRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app, 
           description = ${sql.json(description ? withFallback(description) : space.description)},
           visibility = ${visibility ?? space.visibility}
         where id = ${space.id} returning ${columns(sql)}`;
+      // Whenever it is set, not only when it differs from what was read before the update: a
+      // concurrent change could make a narrowing look like none, and sockets keep what they lost.
+      if (visibility !== undefined) app.accessChanges.notify({ kind: 'space', spaceId: space.id });
       return { space: spaceDetail(updated!, actor) };
     },
   );
@@ -159,6 +168,7 @@ export const spaceRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app, 
         } else {
           await sql`delete from space_roles where space_id = ${space.id} and user_id = ${actor.userId!} and role = 'member'`;
         }
+        app.accessChanges.notify({ kind: 'roles', userId: actor.userId!, spaceId: space.id });
         return reply.code(204).send(null);
       },
     );

@@ -1,15 +1,22 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
+import { staffRoles } from '../permissions/permissions.ts';
 import { Person } from '../schemas.ts';
 
 export const reactionKinds = ['like', 'agree', 'insightful', 'thanks'] as const;
 export type ReactionKind = (typeof reactionKinds)[number];
 
+/**
+ * A post's author, with the staff roles they hold in its space (and `admin` for a site admin), so
+ * a reader tells the chair's words from those of someone who took a name like theirs.
+ */
+const Author = Type.Object({ ...Person.properties, staffRoles: Type.Array(Type.String()) });
+
 export const Post = Type.Object({
   id: Type.String(),
   seq: Type.String(),
   threadId: Type.String(),
-  author: Person,
+  author: Author,
   /** Null when hidden, except for its author and moderators. */
   bodyHtml: Type.Union([Type.String(), Type.Null()]),
   /** Only for those who may edit or restore it. */
@@ -27,6 +34,7 @@ interface PostQueryRow {
   threadId: string;
   authorId: string;
   authorName: string;
+  authorStaffRoles: string[];
   bodyMarkdown: string;
   bodyHtml: string;
   createdAt: Date;
@@ -50,6 +58,9 @@ export async function loadPosts(sql: Sql, where: { threadId: string; afterSeq: s
       : sql`where p.thread_id = ${where.threadId} and p.seq > ${where.afterSeq} order by p.seq limit ${where.limit}`;
   const rows = await sql<PostQueryRow[]>`
     select p.id, p.seq::text as seq, p.thread_id as "threadId", p.author_id as "authorId", u.display_name as "authorName",
+           array(select r.role from space_roles r join threads t on t.id = p.thread_id
+                 where r.user_id = p.author_id and r.space_id = t.space_id and r.role = any(${[...staffRoles]}::text[]) order by r.role)
+             || case when u.is_admin then array['admin'] else array[]::text[] end as "authorStaffRoles",
            p.body_markdown as "bodyMarkdown", p.body_html as "bodyHtml", p.created_at as "createdAt", p.edited_at as "editedAt",
            p.hidden_at as "hiddenAt", p.hidden_reason as "hiddenReason",
            coalesce((select jsonb_object_agg(kind, n) from (
@@ -68,7 +79,7 @@ function postView(row: PostQueryRow, viewer: Viewer) {
     id: row.id,
     seq: row.seq,
     threadId: row.threadId,
-    author: { id: row.authorId, displayName: row.authorName },
+    author: { id: row.authorId, displayName: row.authorName, staffRoles: row.authorStaffRoles },
     bodyHtml: visible ? row.bodyHtml : null,
     ...(mayEdit ? { bodyMarkdown: row.bodyMarkdown } : {}),
     createdAt: row.createdAt.toISOString(),

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
 import { conflict, forbidden, HttpError, unauthorized } from '../errors.ts';
-import { viewableSpaceIds } from '../permissions/actor.ts';
+import { spaceIdsAllowing } from '../permissions/actor.ts';
 import { can, type Actor, type SpaceKind, type Visibility } from '../permissions/permissions.ts';
 import { ErrorReply, IdParams, Person, SlugParams } from '../schemas.ts';
 import { spaceForAction } from '../spaces/space-store.ts';
@@ -73,7 +73,7 @@ export const spaceThreadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async 
       },
     },
     async (request) => {
-      const { space } = await spaceForAction(sql, request.user, request.params.slug, 'space.view');
+      const { space } = await spaceForAction(sql, request.user, request.params.slug, 'thread.read');
       const { before, limit } = request.query;
       const [beforeTime, beforeId] = before ? before.split('_') : [];
       // The pattern admits text no date is made of (month 13, "T::Z", year 0): such a cursor is bad input, not a database error.
@@ -93,6 +93,7 @@ export const spaceThreadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async 
   app.post(
     '/:slug/threads',
     {
+      preHandler: app.writeLimit.posts,
       schema: {
         tags: ['threads'],
         params: SlugParams,
@@ -132,7 +133,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
       },
     },
     async (request) => {
-      const spaceIds = await viewableSpaceIds(sql, request.user);
+      const spaceIds = await spaceIdsAllowing(sql, request.user, 'thread.read');
       const rows = await sql<(ThreadRow & { spaceSlug: string })[]>`
         select t.id, t.space_id as "spaceId", t.author_id as "authorId", u.display_name as "authorName", t.title,
                t.created_at as "createdAt", t.last_post_at as "lastPostAt", t.post_count as "postCount",
@@ -157,7 +158,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
       },
     },
     async (request) => {
-      const { thread, space, actor } = await threadForAction(sql, request.user, request.params.id, 'space.view');
+      const { thread, space, actor } = await threadForAction(sql, request.user, request.params.id, 'thread.read');
       const canModerate = can(actor, 'thread.lock', space);
       const canPost = can(actor, 'post.create', space) && !thread.lockedAt;
       return { thread: threadView(thread), space: { slug: space.slug, kind: space.kind }, canPost, canModerate };
@@ -175,7 +176,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
       },
     },
     async (request) => {
-      const { thread, space, actor } = await threadForAction(sql, request.user, request.params.id, 'space.view');
+      const { thread, space, actor } = await threadForAction(sql, request.user, request.params.id, 'thread.read');
       const { after, limit } = request.query;
       const posts = await loadPosts(sql, { threadId: thread.id, afterSeq: after, limit: limit + 1 }, viewerOf(actor, space));
       const page = posts.slice(0, limit);
@@ -186,6 +187,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
   app.post(
     '/threads/:id/posts',
     {
+      preHandler: app.writeLimit.posts,
       schema: {
         tags: ['threads'],
         params: IdParams,
@@ -212,6 +214,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
   app.patch(
     '/posts/:id',
     {
+      preHandler: app.writeLimit.posts,
       schema: {
         tags: ['threads'],
         params: IdParams,
@@ -252,7 +255,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
       },
     },
     async (request) => {
-      const { post, space, actor } = await postForAction(sql, request.user, request.params.id, 'space.view');
+      const { post, space, actor } = await postForAction(sql, request.user, request.params.id, 'thread.read');
       if (!actor.userId) throw unauthorized();
       if (post.authorId !== actor.userId && !can(actor, 'post.hide', space)) throw forbidden('Only the author and moderators see earlier versions');
       const rows = await sql<{ revision: number; bodyMarkdown: string; createdAt: Date }[]>`
@@ -267,6 +270,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ sql: Sql }> = async (app,
     app.route({
       method,
       url: '/posts/:id/reactions/:kind',
+      preHandler: app.writeLimit.reactions,
       schema: { tags: ['threads'], params: ReactionParams, response: { 200: Type.Object({ post: Post }), 401: ErrorReply, 404: ErrorReply } },
       handler: async (request) => {
         const { post, space, actor } = await postForAction(sql, request.user, request.params.id, 'post.react');

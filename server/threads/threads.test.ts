@@ -6,7 +6,7 @@ let t: TestApp;
 const cookies: Record<string, string> = {};
 beforeAll(async () => {
   t = await startTestApp({ demo: true });
-  for (const who of ['asukas', 'raati', 'moderaattori', 'puheenjohtaja']) {
+  for (const who of ['asukas', 'raati', 'raati2', 'moderaattori', 'puheenjohtaja']) {
     cookies[who] = await signIn(t.app, `${who}@pihlajalahti.example`, DEMO_PASSWORD);
   }
 });
@@ -29,6 +29,8 @@ describe('threads and posts', () => {
     expect(reply.json().post.bodyHtml).toBe('<p>Hyvä <em>ajatus</em></p>\n');
     const read = await call('GET', `/api/threads/${thread.id}/posts`);
     expect(read.json().posts.map((p: { author: { displayName: string } }) => p.author.displayName)).toEqual(['Aino Asukas', 'Mira Valvoja']);
+    // Staff are marked as such beside their name, so a look-alike name cannot pass for theirs.
+    expect(read.json().posts.map((p: { author: { staffRoles: string[] } }) => p.author.staffRoles)).toEqual([[], ['moderator']]);
     const detail = (await call('GET', `/api/threads/${thread.id}`)).json();
     expect(detail.thread.postCount).toBe(2);
     expect(detail.canPost).toBe(false);
@@ -58,6 +60,27 @@ describe('threads and posts', () => {
     const active = (await call('GET', '/api/threads/active?limit=50', 'asukas')).json().threads.map((x: { id: string }) => x.id);
     expect(active).not.toContain(thread.id);
     expect((await call('GET', `/api/threads/${thread.id}`, 'raati')).statusCode).toBe(200);
+  });
+
+  it('keeps the threads of a publicly listed jury for its people, as its sessions are', async () => {
+    const { thread, post } = await newThread('raati2', 'kuntalaisraati', 'Harkintaa kirjastoautosta');
+    // The jury's page is public...
+    expect((await call('GET', '/api/spaces/kuntalaisraati')).statusCode).toBe(200);
+    // ...its deliberation is not.
+    for (const [who, status] of [[undefined, 401], ['asukas', 403]] as const) {
+      expect((await call('GET', '/api/spaces/kuntalaisraati/threads', who)).statusCode, `${who} list`).toBe(status);
+      expect((await call('GET', `/api/threads/${thread.id}`, who)).statusCode, `${who} thread`).toBe(status);
+      expect((await call('GET', `/api/threads/${thread.id}/posts`, who)).statusCode, `${who} posts`).toBe(status);
+      const active = (await call('GET', '/api/threads/active?limit=50', who)).json().threads.map((x: { id: string }) => x.id);
+      expect(active).not.toContain(thread.id);
+      const found = (await call('GET', '/api/search?q=kirjastoautosta', who)).json().results.map((r: { id: string }) => r.id);
+      expect(found).not.toContain(post.id);
+    }
+    expect((await call('PUT', `/api/posts/${post.id}/reactions/like`, 'asukas')).statusCode).toBe(403);
+    expect((await call('POST', `/api/posts/${post.id}/reports`, 'asukas', { reason: 'x' })).statusCode).toBe(403);
+    const guest = (await call('GET', '/api/spaces/kuntalaisraati')).json().space.permissions;
+    expect(guest.readThreads).toBe(false);
+    expect((await call('GET', `/api/threads/${thread.id}/posts`, 'puheenjohtaja')).statusCode).toBe(200);
   });
 
   it('keeps the history of an edited post for its author, and lets nobody else edit', async () => {
@@ -104,13 +127,29 @@ describe('threads and posts', () => {
   });
 
   it('pages through a space’s threads, most recently active first', async () => {
-    const first = await newThread();
-    const second = await newThread();
-    await call('POST', `/api/threads/${first.thread.id}/posts`, 'asukas', { body: 'nosto' });
+    // Written by the moderator: the resident has used up a minute's posting in the tests above.
+    const first = await newThread('moderaattori');
+    const second = await newThread('moderaattori');
+    await call('POST', `/api/threads/${first.thread.id}/posts`, 'moderaattori', { body: 'nosto' });
     const page1 = (await call('GET', '/api/spaces/ymparistofoorumi/threads?limit=1')).json();
     expect(page1.threads[0].id).toBe(first.thread.id);
     const page2 = (await call('GET', `/api/spaces/ymparistofoorumi/threads?limit=1&before=${page1.nextCursor}`)).json();
     expect(page2.threads[0].id).toBe(second.thread.id);
+  });
+
+  it('lets one person write only so much at once: of 15 parallel replies, 10 land, the rest are told to wait', async () => {
+    const { thread } = await newThread('moderaattori');
+    const replies = await Promise.all(Array.from({ length: 15 }, (_, i) => call('POST', `/api/threads/${thread.id}/posts`, 'puheenjohtaja', { body: `Vastaus ${i}` })));
+    expect(replies.filter((r) => r.statusCode === 201)).toHaveLength(10);
+    const refused = replies.filter((r) => r.statusCode === 429);
+    expect(refused).toHaveLength(5);
+    expect(refused[0]!.json()).toMatchObject({ code: 'posting_too_fast', message: expect.stringMatching(/try again in \d+ s/) });
+    expect(Number(refused[0]!.headers['retry-after'])).toBeGreaterThan(0);
+    const [stored] = await t.app.db.sql<{ n: number }[]>`select count(*)::int as n from posts where thread_id = ${thread.id}`;
+    expect(stored!.n).toBe(11);
+    // A new thread and an edit come out of the same budget; someone else's does not.
+    expect((await call('POST', '/api/spaces/ymparistofoorumi/threads', 'puheenjohtaja', { title: 'Vielä', body: 'Yksi' })).statusCode).toBe(429);
+    expect((await call('POST', `/api/threads/${thread.id}/posts`, 'moderaattori', { body: 'Minä vielä' })).statusCode).toBe(201);
   });
 
   it('answers bad input with 400 naming the field', async () => {
