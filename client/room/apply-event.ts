@@ -79,6 +79,11 @@ export function applyRoomEvent(state: RoomSnapshot, e: EventPayload, at: string,
         m.hidden = { reason: e.reason };
         m.held = false;
         if (!you.canModerate) m.text = null;
+        // Like a fresh snapshot: the others are not told whose the hidden line was; its author still is.
+        if (!you.canModerate && m.userId !== you.userId) {
+          m.userId = null;
+          m.name = null;
+        }
       }
       break;
     }

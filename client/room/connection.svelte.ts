@@ -1,4 +1,4 @@
-import { closeCodes, type MediaReplies, type RoomErrorDetails, type Sendable, type ServerMessage } from './protocol.ts';
+import { closeCodes, type MediaReplies, type RoomErrorDetails, type RoomSelf, type Sendable, type ServerMessage } from './protocol.ts';
 import type { RoomStore } from './room-store.svelte.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -45,6 +45,8 @@ export function reconnectDelay(code: number, attempt: number, random: number): n
   if (START_AFRESH_CODES.has(code)) return 250 + random * 1750;
   // Closed for sending too much, or falling too far behind: give it a moment.
   if (code === closeCodes.abuse) return 10_000 + random * 5000;
+  // Open in too many windows: try now and then, in case one closed or a dead connection was dropped meanwhile.
+  if (code === closeCodes.tooManyConnections) return 15_000 + random * 15_000;
   const base = Math.min(MAX_DELAY_MS, 1000 * 2 ** attempt);
   return base / 2 + (random * base) / 2;
 }
@@ -76,6 +78,12 @@ export function roomSocketUrl(meetingId: string, since: number | null): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const query = since !== null ? `?since=${since}` : '';
   return `${scheme}://${location.host}/rooms/${encodeURIComponent(meetingId)}${query}`;
+}
+
+/** Whether the server cuts the room the same way for both: the same person with the same rights (every `can…`). */
+function sameView(a: RoomSelf, b: RoomSelf): boolean {
+  const rights = (self: RoomSelf) => Object.entries(self).filter(([key]) => key.startsWith('can'));
+  return a.userId === b.userId && JSON.stringify(rights(a)) === JSON.stringify(rights(b));
 }
 
 /** Every message that is not an answer to a request, after the store has applied it. */
@@ -205,6 +213,14 @@ export class RoomConnection {
     if (socket !== this.#socket) return;
     if (message.type === 'ack' || message.type === 'error' || message.type === 'reply') {
       this.#answer(message);
+      return;
+    }
+    if (message.type === 'welcome' && message.state === null && this.store.you && !sameView(this.store.you, message.you)) {
+      // Resumed as someone else, or with other rights (a role given or taken meanwhile): the room held
+      // was cut for the old ones and the events since are cut for the new. Load it afresh instead.
+      this.store.reset();
+      this.#detach(socket)?.close(1000, 'Reloading the room');
+      this.#open();
       return;
     }
     if (message.type === 'welcome') {

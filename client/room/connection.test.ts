@@ -178,8 +178,28 @@ describe('RoomConnection', () => {
     await expect(chat).rejects.toMatchObject({ code: 'muted', details });
   });
 
+  it('loads the room afresh when it resumes as another person or with other rights', () => {
+    const { sockets, timers, connection, store, runTimers } = setup();
+    const moderator: RoomSelf = { ...you, canModerate: true };
+    connection.start();
+    sockets[0]!.receive({ type: 'welcome', you: moderator, state: { ...state, settings: { ...state.settings, wordFilter: ['kielletty'] } }, checkInCode: null, now: new Date().toISOString() });
+    sockets[0]!.drop(1006);
+    runTimers();
+    expect(sockets[1]!.url).toBe('ws://test/rooms/m1?since=5');
+    // Demoted meanwhile: what the room holds was cut for a moderator.
+    sockets[1]!.receive({ type: 'welcome', you, state: null, checkInCode: null, now: new Date().toISOString() });
+    expect(store.room).toBeNull();
+    expect(sockets[1]!.closedWith).toBe(1000);
+    expect(sockets[2]!.url).toBe('ws://test/rooms/m1');
+    sockets[2]!.receive({ type: 'welcome', you, state, checkInCode: null, now: new Date().toISOString() });
+    expect(store.room!.settings.wordFilter).toBeNull();
+    expect(connection.status).toBe('connected');
+    expect(timers).toEqual([]);
+  });
+
   it('backs off up to five seconds', () => {
     expect(reconnectDelay(1006, 10, 1)).toBe(5_000);
     expect(reconnectDelay(4408, 0, 0)).toBeGreaterThanOrEqual(10_000);
+    expect(reconnectDelay(4429, 0, 0)).toBeGreaterThanOrEqual(15_000);
   });
 });

@@ -40,6 +40,7 @@ export const closeCodes = {
   notFound: 4404,
   abuse: 4408,
   removed: 4409,
+  tooManyConnections: 4429,
   sessionEnded: 4440,
   serverShutdown: 4503,
 } as const satisfies typeof serverCloseCodes;

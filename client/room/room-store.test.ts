@@ -111,17 +111,19 @@ describe('RoomStore', () => {
     expect(store.room!.chat.map((m) => m.messageId)).toEqual(['c1', 'c2']);
   });
 
-  it('shows a hidden chat message as its reason only, in place; moderators keep the text', () => {
+  it('shows a hidden chat message as its reason only, in place, without its author; moderators keep both, its author their name', () => {
     const messages = [
       event({ type: 'chat.posted', messageId: 'c1', userId: ids.saana, name: 'Saana Kirjuri', text: 'Asiaton', held: false }),
       event({ type: 'chat.posted', messageId: 'c2', userId: ids.chair, name: 'Paavo Puhemies', text: 'Asiallinen', held: false }),
       event({ type: 'chat.hidden', messageId: 'c1', reason: 'Kiroilua' }),
     ];
     const asResident = play(resident, messages);
-    expect(asResident.room!.chat[0]).toMatchObject({ messageId: 'c1', text: null, hidden: { reason: 'Kiroilua' } });
+    expect(asResident.room!.chat[0]).toMatchObject({ messageId: 'c1', userId: null, name: null, text: null, hidden: { reason: 'Kiroilua' } });
     expect(asResident.room!.chat[1]!.text).toBe('Asiallinen');
     const asChair = play(chair, messages);
-    expect(asChair.room!.chat[0]).toMatchObject({ text: 'Asiaton', hidden: { reason: 'Kiroilua' } });
+    expect(asChair.room!.chat[0]).toMatchObject({ userId: ids.saana, name: 'Saana Kirjuri', text: 'Asiaton', hidden: { reason: 'Kiroilua' } });
+    const asAuthor = play({ ...resident, userId: ids.saana, name: 'Saana Kirjuri' }, messages);
+    expect(asAuthor.room!.chat[0]).toMatchObject({ userId: ids.saana, name: 'Saana Kirjuri', text: null, hidden: { reason: 'Kiroilua' } });
   });
 
   it('shows a held message to its author and the moderators until it is released', () => {

@@ -136,8 +136,9 @@ describe('a room socket whose person loses a right', () => {
     await Promise.all([visitor.welcome(), chair.welcome()]);
     await as('puheenjohtaja', 'PATCH', '/api/spaces/kuntalaisfoorumi', { visibility: 'members' });
     expect(await closedWithinASecond(visitor)).toBe(closeCodes.accessChanged);
+    // A members-only space's meeting is answered to an outsider as one that does not exist.
     const refused = await enterRoom('kuntalaisfoorumi', undefined);
-    expect(await refused.closed()).toBe(closeCodes.signInRequired);
+    expect(await refused.closed()).toBe(closeCodes.notFound);
     // The chair's rights stand: their socket is rechecked and answers as before.
     expect((await chair.request({ type: 'chat.send', text: 'Yhä täällä' })).type).toBe('ack');
     expect(chair.closeCode).toBeNull();

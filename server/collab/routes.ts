@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Sql } from '../../db/connection.ts';
+import { keepAlive } from '../keep-alive.ts';
 import { closeCodes } from '../protocol/room-messages.ts';
 import type { Tracked } from '../access-changes/access-changes.ts';
 import { parseDocumentName, type Authentication, type DocumentName } from './access.ts';
@@ -18,7 +19,6 @@ import type { Connection, SharedDoc } from './shared-doc.ts';
  * socket keeps its 64 KiB cap: this route upgrades with a WebSocket server of its own.
  */
 export const MAX_DOCUMENT_FRAME = 16 * 1024 * 1024;
-const PING_MS = 30_000;
 
 export interface CollabOptions {
   sql: Sql;
@@ -154,17 +154,4 @@ export const collabRoutes = fp<CollabOptions>(
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
   return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** Ends connections whose peer vanished without closing (a laptop lid, a lost network). */
-function keepAlive(socket: WebSocket): void {
-  let alive = true;
-  socket.on('pong', () => (alive = true));
-  const timer = setInterval(() => {
-    if (!alive) return socket.terminate();
-    alive = false;
-    socket.ping();
-  }, PING_MS);
-  timer.unref();
-  socket.on('close', () => clearInterval(timer));
 }

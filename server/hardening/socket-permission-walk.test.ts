@@ -5,8 +5,12 @@
  * compared with `can()`. Video is on, so media messages reach their real checks.
  *
  * Room door: allowed (room.watch) → a welcome whose rights (canParticipate, canModerate, canChair,
- * canCountHall, canCaption, the check-in code) are the table's; refused → closed with 4404 when the walker may
- * not see the space (4401 for anonymous: sign in), else 4401 anonymous / 4403.
+ * canCountHall, canCaption, the check-in code) are the table's; refused → closed exactly as a meeting
+ * that does not exist (4404, its reason) when the walker may not see the space, signed in or not,
+ * else 4401 anonymous / 4403. A signed-in walker holds at most MAX_SOCKETS_PER_PERSON sockets in a
+ * room (the next is closed with 4429); guests are not counted.
+ * What the room sends: after the message walk, every walker resuming anywhere in each room's log is
+ * sent nothing beyond their fresh snapshot, and folds what they are sent into it (room-visibility.ts).
  * Messages (socket-examples.ts): allowed → an ack or a reply; refused → an error frame `forbidden`
  * (or `sign_in_required` for anonymous); the socket stays open. "owner" messages name another
  * person's transport, producer or consumer and must be refused to every walker.
@@ -25,9 +29,11 @@ import { freeMediaPorts } from '../../media/testing/ports.ts';
 import { ensureWorkerForTests } from '../../media/testing/worker.ts';
 import { can, canView, type Action, type Actor } from '../permissions/permissions.ts';
 import { clientMessages, type RoomSelf } from '../protocol/room-messages.ts';
+import { MAX_SOCKETS_PER_PERSON } from '../rooms/room.ts';
 import { RoomTestClient } from '../rooms/test-client.ts';
 import { startTestApp, type TestApp } from '../test-app.ts';
 import { RoomSeat, type Answer } from './room-sockets.ts';
+import { MeetingLog, resumeViewer, visibilityProblems } from './room-visibility.ts';
 import { socketExamples, type OwnedMedia, type RoomCall, type SocketExample } from './socket-examples.ts';
 import { openTown, walkers, type SpaceInfo, type Town, type Walker } from './town.ts';
 
@@ -114,6 +120,15 @@ function doorRefusals(actor: Actor, space: SpaceInfo): number[] {
   return actor.userId ? [4403] : [4401];
 }
 
+/**
+ * The room's door: a meeting in a space the walker may not see is closed exactly as one that does
+ * not exist (code and reason), signed in or not; one they may see but not enter asks them to sign in, or refuses.
+ */
+function roomDoorRefusal(actor: Actor, space: SpaceInfo): [number, string | null] {
+  if (!canView(actor, space)) return [4404, 'No such meeting'];
+  return actor.userId ? [4403, null] : [4401, null];
+}
+
 describe('the room socket door', () => {
   it('lets in whom room.watch lets in, with the rights the table gives, and turns the others away', async () => {
     const found: string[] = [];
@@ -125,7 +140,10 @@ describe('the room socket door', () => {
         const outcome = await Promise.race([client.welcome(), client.closed()]);
         const label = where(who, room.space, actor);
         if (!can(actor, 'room.watch', room.space)) {
-          if (typeof outcome !== 'number' || !doorRefusals(actor, room.space).includes(outcome)) found.push(`${label}: table refuses (room.watch) → ${JSON.stringify(outcome).slice(0, 120)}`);
+          const [code, reason] = roomDoorRefusal(actor, room.space);
+          if (outcome !== code || (reason !== null && client.closeReason !== reason)) {
+            found.push(`${label}: table refuses (room.watch${code === 4404 ? ', and space.view' : ''}) → expected ${code}${reason ? ` "${reason}"` : ''}, got ${JSON.stringify(outcome).slice(0, 120)} "${client.closeReason}"`);
+          }
           continue;
         }
         if (typeof outcome === 'number') {
@@ -149,6 +167,14 @@ describe('the room socket door', () => {
       }
     }
     expect(found).toEqual([]);
+  });
+
+  it('closes a meeting id that does not exist exactly as a meeting the walker may not see, whoever asks', async () => {
+    for (const who of walkers) {
+      const cookie = town.cookieOf(who);
+      const client = await RoomTestClient.connect(baseUrl, randomUUID(), cookie ? { cookie } : {});
+      expect([who, await client.closed(), client.closeReason]).toEqual([who, 4404, 'No such meeting']);
+    }
   });
 });
 
@@ -219,6 +245,65 @@ describe('the room socket messages', () => {
       expect(await walkMessage(type, examples)).toEqual([]);
     });
   }
+});
+
+describe('what the room socket sends each walker', () => {
+  it('never shows a walker resuming anywhere in a walked room more than a fresh load, and folds into what a fresh load shows', async () => {
+    // The walk has posted, held, released and hidden, asked, approved, merged and hidden, voted, removed…
+    const found: string[] = [];
+    for (const room of rooms) {
+      const { lastSeq } = await MeetingLog.read(town.sql, room.space.meetingId);
+      for (const who of room.seats.keys()) {
+        for (const since of new Set([0, Math.floor(lastSeq / 2)])) {
+          const resumed = await resumeViewer(baseUrl, town.sql, room.space.meetingId, town.cookieOf(who), since);
+          if (!resumed) {
+            found.push(`${who} @ ${room.space.slug} since ${since}: turned away`);
+            continue;
+          }
+          for (const line of await visibilityProblems(town.sql, room.space.meetingId, resumed.fold)) found.push(`${who} @ ${room.space.slug} since ${since}: ${line}`);
+          await resumed.client.close();
+        }
+      }
+    }
+    expect(found).toEqual([]);
+  });
+});
+
+const guest: RoomSelf = { userId: null, name: null, roles: [], canParticipate: false, canModerate: false, canChair: false, canCountHall: false, canCaption: false };
+
+describe('sockets per person at the room door', () => {
+  it(`lets each signed-in walker hold ${MAX_SOCKETS_PER_PERSON} sockets in a room and closes the next with 4429; guests are not counted`, async () => {
+    const found: string[] = [];
+    for (const room of rooms) {
+      for (const who of room.seats.keys()) {
+        const actor = await town.actorIn(who, room.space.id);
+        const cookie = town.cookieOf(who);
+        // Their sockets in the room on every process, as the log counts them.
+        const connections = async () => {
+          const log = await MeetingLog.read(town.sql, room.space.meetingId);
+          return log.snapshot(log.lastSeq, guest).participants.find((p) => p.userId === actor.userId)?.connections ?? 0;
+        };
+        const held = await connections();
+        const label = where(who, room.space, actor);
+        const opened: RoomTestClient[] = [];
+        const capped = actor.userId !== null;
+        // Up to the cap, and one more.
+        const tries = (capped ? MAX_SOCKETS_PER_PERSON - held : MAX_SOCKETS_PER_PERSON) + 1;
+        for (let i = 0; i < tries; i += 1) {
+          const client = await RoomTestClient.connect(baseUrl, room.space.meetingId, cookie ? { cookie } : {});
+          opened.push(client);
+          const outcome = await Promise.race([client.welcome().then(() => 'welcomed'), client.closed()]);
+          const expected = capped && i === tries - 1 ? 4429 : 'welcomed';
+          if (outcome !== expected) found.push(`${label}, holding ${held + i} sockets: expected ${expected}, got ${outcome}`);
+        }
+        for (const client of opened) await client.close();
+        // Their departures are logged after the closes: wait, so the next walker's count starts from the truth.
+        const deadline = Date.now() + 10_000;
+        while (capped && (await connections()) !== held && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    expect(found).toEqual([]);
+  });
 });
 
 // ---- The document socket

@@ -275,8 +275,10 @@ export interface ChatView {
   messageId: string;
   seq: number;
   at: string;
-  userId: string;
-  name: string;
+  /** Null, with `name`, on a hidden line for those who are neither its author nor staff. */
+  userId: string | null;
+  name: string | null;
+  /** Null on a hidden line for all but the staff. */
   text: string | null;
   held: boolean;
   hidden: { reason: string } | null;
@@ -370,6 +372,8 @@ export const closeCodes = {
   notFound: 4404,
   abuse: 4408,
   removed: 4409,
+  /** The person has as many sockets open in this room as one may (server/rooms/room.ts). */
+  tooManyConnections: 4429,
   /** The session the socket was opened with ended (signed out, ended from another device, a password reset): the person is signed out. */
   sessionEnded: 4440,
   serverShutdown: 4503,

@@ -28,11 +28,9 @@ export async function admitToRoom(sql: Sql, meetingId: string, user: SessionUser
   if (!meeting) return { ok: false, code: closeCodes.notFound, reason: 'No such meeting' };
   const actor = await actorInSpace(sql, user, meeting.spaceId);
   const space = { kind: meeting.kind, visibility: meeting.visibility };
-  if (meeting.state === 'cancelled' || !canView(actor, space)) {
-    return !user && meeting.state !== 'cancelled'
-      ? { ok: false, code: closeCodes.signInRequired, reason: 'Sign in to join this meeting' }
-      : { ok: false, code: closeCodes.notFound, reason: 'No such meeting' };
-  }
+  // A meeting in a space this person may not see is answered as one that does not exist, as every
+  // HTTP route answers: asking them to sign in would confirm that a private jury meets under this id.
+  if (meeting.state === 'cancelled' || !canView(actor, space)) return { ok: false, code: closeCodes.notFound, reason: 'No such meeting' };
   if (!can(actor, 'room.watch', space)) {
     // The meeting is public knowledge (a listed jury), its session is not.
     return { ok: false, code: user ? closeCodes.forbidden : closeCodes.signInRequired, reason: 'This session is for the members only' };

@@ -119,6 +119,8 @@ const handlers: { [K in RoomCommand['type']]: Handler<K> } = {
     const q = question(state, msg.questionId);
     const into = question(state, msg.intoId);
     if (q.questionId === into.questionId) throw new RoomError('conflict', 'A question cannot be merged into itself');
+    // Merging would not make a hidden question visible again (views.ts keeps it hidden), so it would only mislead.
+    if (q.status === 'hidden') throw new RoomError('conflict', 'A hidden question cannot be merged');
     if (into.status !== 'approved' && into.status !== 'answered') throw new RoomError('conflict', 'Merge into a question everyone can see');
     return [{ type: 'question.merged', questionId: q.questionId, intoId: into.questionId }];
   },

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../db/test-database.ts';
 import type { ServerMessage } from '../protocol/room-messages.ts';
-import { signInOverHttp, startServerProcess, type ServerProcess } from '../test-process.ts';
+import { signInOverHttp, startServerProcess, upcomingMeetingOf, type ServerProcess } from '../test-process.ts';
+import { MAX_SOCKETS_PER_PERSON } from './room.ts';
 import { RoomTestClient } from './test-client.ts';
 
 // Two server processes share a room through Redis and one PostgreSQL server. The embedded
@@ -76,5 +77,19 @@ describe.runIf(serverDatabase)('a room across two server processes', () => {
     expect(stateA.queue).toHaveLength(3);
     expect(stateB.polls[0]!.results).toEqual(stateA.polls[0]!.results);
     expect(stateA.polls[0]!.results!.voters).toBe(2);
+  }, 60_000);
+
+  it(`caps one person's sockets in a room at ${MAX_SOCKETS_PER_PERSON} across both processes`, async () => {
+    const meetingId = await upcomingMeetingOf(a.url, 'liikuntafoorumi');
+    const cookies = { a: await signInOverHttp(a.url, 'raati3'), b: await signInOverHttp(b.url, 'raati3') };
+    const open = async (on: 'a' | 'b') => {
+      const client = await RoomTestClient.connect((on === 'a' ? a : b).url, meetingId, { cookie: cookies[on] });
+      clients.push(client);
+      return Promise.race([client.welcome().then(() => 'welcome'), client.closed()]);
+    };
+    // Alternating, so each process must count the other's arrivals (they reach it through the log's lock).
+    for (let i = 0; i < MAX_SOCKETS_PER_PERSON; i += 1) expect(await open(i % 2 === 0 ? 'a' : 'b')).toBe('welcome');
+    expect(await open('a')).toBe(4429);
+    expect(await open('b')).toBe(4429);
   }, 60_000);
 });

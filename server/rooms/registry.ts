@@ -13,7 +13,7 @@ export async function findMeetingInfo(sql: Sql, meetingId: string): Promise<Meet
   return row;
 }
 
-async function agendaOf(sql: Sql, meetingId: string): Promise<AgendaItem[]> {
+export async function agendaOf(sql: Sql, meetingId: string): Promise<AgendaItem[]> {
   const rows = await sql<{ title: Record<string, string>; presenter: string | null }[]>`
     select title, presenter from meeting_agenda_items where meeting_id = ${meetingId} order by position`;
   return rows.map((r) => ({ title: withFallback(r.title), presenter: r.presenter }));

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/demo-town.ts';
 import type { ServerMessage } from '../protocol/room-messages.ts';
 import { signIn, startTestApp, type TestApp } from '../test-app.ts';
+import { MAX_SOCKETS_PER_PERSON } from './room.ts';
 import { RoomTestClient } from './test-client.ts';
 
 let t: TestApp;
@@ -170,11 +172,13 @@ describe('the room socket', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
   }, 60_000);
 
-  it('keeps a juror-only room closed to outsiders: 4404 signed in, 4401 anonymous', async () => {
-    const outsider = await join('asukas', 'asukasraati');
-    expect(await outsider.closed()).toBe(4404);
-    const anonymous = await join(null, 'asukasraati');
-    expect(await anonymous.closed()).toBe(4401);
+  it('keeps a juror-only room closed to outsiders, signed in or not, exactly as a meeting that does not exist', async () => {
+    const closing = async (client: RoomTestClient) => [await client.closed(), client.closeReason];
+    const nowhere = await closing(await RoomTestClient.connect(url, randomUUID()));
+    expect(nowhere).toEqual([4404, 'No such meeting']);
+    expect(await closing(await join('asukas', 'asukasraati'))).toEqual(nowhere);
+    // Asking a signed-out visitor to sign in would confirm that a private jury meets under this id.
+    expect(await closing(await join(null, 'asukasraati'))).toEqual(nowhere);
   });
 
   it('refuses a socket opened from another site', async () => {
@@ -269,8 +273,41 @@ describe('a publicly listed jury', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/spaces/kuntalaisraati' })).statusCode).toBe(200);
     const outsider = await join('asukas', 'kuntalaisraati');
     expect(await outsider.closed()).toBe(4403);
+    const anonymous = await join(null, 'kuntalaisraati');
+    expect(await anonymous.closed()).toBe(4401);
     const juror = await join('raati2', 'kuntalaisraati');
     expect((await juror.welcome()).you.canParticipate).toBe(true);
+  });
+});
+
+describe('sockets per person', () => {
+  it(`lets one person hold ${MAX_SOCKETS_PER_PERSON} sockets in a room and refuses the next with 4429, logging no arrival for it; guests are not counted`, async () => {
+    const watcher = await join(null, 'kulttuurifoorumi');
+    const held = [];
+    for (let i = 0; i < MAX_SOCKETS_PER_PERSON; i += 1) {
+      const client = await join('sihteeri', 'kulttuurifoorumi');
+      await client.welcome();
+      held.push(client);
+    }
+    const over = await join('sihteeri', 'kulttuurifoorumi');
+    expect(await Promise.race([over.welcome().then(() => 'welcomed'), over.closed()])).toBe(4429);
+    expect(over.closeReason).toMatch(/close one/);
+    const arrivals = async () => {
+      const [row] = await t.app.db.sql<{ n: number }[]>`
+        select count(*)::int as n from room_events where meeting_id = ${meetings.kulttuurifoorumi!}
+        and event->>'type' = 'presence.joined' and event->>'userId' = ${ids.sihteeri!}`;
+      return row!.n;
+    };
+    expect(await arrivals()).toBe(MAX_SOCKETS_PER_PERSON);
+    // Guests write nothing to the log: a hall full of them behind one address is welcome.
+    const guests = await Promise.all(Array.from({ length: 2 * MAX_SOCKETS_PER_PERSON }, () => join(null, 'kulttuurifoorumi')));
+    for (const guest of guests) expect((await guest.welcome()).you.userId).toBeNull();
+    // Closing one makes room for another.
+    await held[0]!.close();
+    await watcher.waitFor((m) => m.type === 'event' && m.event.type === 'presence.left' && m.event.userId === ids.sihteeri);
+    const again = await join('sihteeri', 'kulttuurifoorumi');
+    expect((await again.welcome()).you.userId).toBe(ids.sihteeri);
+    expect(await arrivals()).toBe(MAX_SOCKETS_PER_PERSON + 1);
   });
 });
 

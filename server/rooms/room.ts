@@ -11,7 +11,7 @@ import { captionLine, decide, requireCaptioner, RoomError } from './commands.ts'
 import { appendEvents, lockRoomLog, openRoomLog, readEvents } from './event-log.ts';
 import type { Peer } from './peer.ts';
 import { applyEvent, emptyRoomState, type AgendaItem, type RoomState } from './room-state.ts';
-import { eventFor, snapshotFor, subjectOf, viewKey } from './views.ts';
+import { eventFor, replayFor, snapshotFor, subjectOf, viewKey } from './views.ts';
 
 export interface MeetingInfo {
   id: string;
@@ -33,6 +33,17 @@ export interface RoomDeps {
   recordingsDir?: string | undefined;
   log?: FastifyBaseLogger | undefined;
 }
+
+/**
+ * Sockets one person may hold in a room at once, on all processes together: a phone, a laptop, a
+ * few tabs, and a connection that died unnoticed for up to a minute (keep-alive.ts). Each one
+ * writes its arrival and its departure into the meeting's permanent log, so one person must not
+ * open dozens. Guests write nothing there and are not capped: a hall full of them shares one
+ * address, and floods of bare connections are for the reverse proxy to limit. (With several
+ * processes, one that dies leaves its sockets counted, as it leaves them present, until a sole
+ * process opens the room again: closeStalePresence.)
+ */
+export const MAX_SOCKETS_PER_PERSON = 5;
 
 // Recent events kept in memory, so a reconnecting client resumes without a database read.
 const RECENT_EVENTS = 2000;
@@ -103,7 +114,10 @@ export class Room {
     return result;
   }
 
-  /** A socket joins: it gets the room as it stands, or, resuming, exactly the events it missed. */
+  /**
+   * A socket joins: it gets the room as it stands, or, resuming, the events it missed (a snapshot
+   * instead when something in them has since been hidden from it).
+   */
   join(peer: Peer, since: number | null): Promise<void> {
     return this.run(async () => {
       const removed = peer.self.userId ? this.state.participants.get(peer.self.userId)?.removed : false;
@@ -113,11 +127,21 @@ export class Room {
       }
       // Arrival is recorded first, so the welcome already shows this person as present.
       if (peer.self.userId && peer.self.canParticipate) {
-        const roles = peer.self.roles;
-        const mode = this.state.participants.get(peer.self.userId)?.mode ?? 'remote';
-        await this.record(peer.self.userId, [{ type: 'presence.joined', userId: peer.self.userId, name: peer.self.name!, roles, mode }]);
+        const { userId, name, roles } = peer.self;
+        let full = false;
+        // Counted under the log's lock, with every process's arrivals and departures folded in.
+        await this.record(userId, () => {
+          const present = this.state.participants.get(userId);
+          full = (present?.connections ?? 0) >= MAX_SOCKETS_PER_PERSON;
+          return full ? [] : [{ type: 'presence.joined', userId, name: name!, roles, mode: present?.mode ?? 'remote' }];
+        });
+        if (full) {
+          peer.close(closeCodes.tooManyConnections, `This meeting is open in ${MAX_SOCKETS_PER_PERSON} windows of yours already: close one`);
+          return;
+        }
       }
-      const replay = since !== null && since <= this.state.seq ? await this.eventsAfter(since) : null;
+      // A replay that would show what this viewer may no longer see is replaced by a snapshot.
+      const replay = since !== null && since <= this.state.seq ? replayFor(await this.eventsAfter(since), this.state, peer.self) : null;
       peer.sendMessage({
         type: 'welcome',
         you: peer.self,
@@ -125,10 +149,7 @@ export class Room {
         checkInCode: peer.self.canChair ? this.checkInCode : null,
         now: new Date().toISOString(),
       });
-      for (const stamped of replay ?? []) {
-        const payload = eventFor(stamped, this.state, peer.self, subjectOf(stamped, this.state));
-        if (payload) peer.sendMessage({ type: 'event', seq: stamped.seq, at: stamped.at, event: payload });
-      }
+      for (const frame of replay ?? []) peer.sendMessage(frame);
       this.peers.add(peer);
       this.scheduleViewerCount();
     });
@@ -191,12 +212,15 @@ export class Room {
     return this.run(() => this.record(actorId, events));
   }
 
-  /** Events the server itself records (presence): stored, then sent, like any other. */
-  private async record(actorId: string | null, events: RoomEvent[]): Promise<void> {
+  /**
+   * Events the server itself records (presence): stored, then sent, like any other. Given as a
+   * function, they are decided under the log's lock against the latest state.
+   */
+  private async record(actorId: string | null, events: RoomEvent[] | (() => RoomEvent[])): Promise<void> {
     const stamped = await this.store(async (tx) => {
       const { lastSeq } = await lockRoomLog(tx, this.meeting.id);
       if (lastSeq > this.state.seq) this.ingest(await readEvents(tx, this.meeting.id, this.state.seq));
-      return appendEvents(tx, this.meeting.id, lastSeq, actorId, events);
+      return appendEvents(tx, this.meeting.id, lastSeq, actorId, typeof events === 'function' ? events() : events);
     });
     this.publish(stamped);
   }

@@ -2,6 +2,7 @@ import type {} from '@fastify/websocket';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Sql } from '../../db/connection.ts';
 import type { Tracked } from '../access-changes/access-changes.ts';
+import { keepAlive } from '../keep-alive.ts';
 import { closeCodes, isMediaMessage } from '../protocol/room-messages.ts';
 import { admitToRoom, sameRights } from './admission.ts';
 import { RoomError } from './commands.ts';
@@ -33,6 +34,8 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
       // Frames can arrive while the room is being opened: they wait for it, in order.
       let peer: Peer | undefined;
       let room: Awaited<ReturnType<RoomRegistry['get']>> | undefined;
+      // A socket whose device vanished is closed, so its presence (and its place under the cap on sockets) is freed.
+      keepAlive(socket);
       let access: Tracked | undefined;
 
       /** Rechecked whenever this person's rights change; closed when they no longer match the ones it was opened with. */

@@ -7,6 +7,7 @@ type Sendable = ClientMessage extends infer M ? (M extends { type: string } ? Om
 export class RoomTestClient {
   readonly received: ServerMessage[] = [];
   closeCode: number | null = null;
+  closeReason: string | null = null;
   private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
   private closeWaiters: ((code: number) => void)[] = [];
   private nextRequest = 0;
@@ -21,8 +22,9 @@ export class RoomTestClient {
         return false;
       });
     });
-    socket.on('close', (code) => {
+    socket.on('close', (code, reason) => {
       this.closeCode = code;
+      this.closeReason = reason.toString();
       for (const resolve of this.closeWaiters) resolve(code);
     });
   }
