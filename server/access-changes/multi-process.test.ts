@@ -78,7 +78,7 @@ describe.runIf(serverDatabase)('rights changed on another process', () => {
     await call(a, chair, 'DELETE', `/api/spaces/asukasraati/people/${await userId(juror)}/roles/juror`);
     await eventually(() => document.closeCodes.includes(closeCodes.accessChanged), 1000, 'closed with accessChanged within a second');
     document.doc.getText('t').insert(0, 'Jälkeen. ');
-    await eventually(() => document.closeCodes.includes(closeCodes.forbidden), 5000, 'the reconnect refused');
+    await eventually(() => document.closeCodes.includes(closeCodes.notFound), 5000, 'the reconnect refused: the members-only jury answers as a document that does not exist');
     expect((await storedDoc(db.sql, name)).getText('t').toString()).not.toContain('Jälkeen');
   }, 30_000);
 
