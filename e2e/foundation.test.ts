@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fi } from '../client/i18n/fi.ts';
+import { linkIn, mailTo, waitForMail } from '../server/mail/test-mailbox.ts';
 import { seriousAccessibilityViolations } from './support/axe.ts';
 import { openBrowser, type Browser } from './support/browser.ts';
 import { artifactsDir, startDemoTown, type RunningTown } from './support/server.ts';
@@ -31,6 +33,11 @@ describe('a newcomer', () => {
     await page.getByLabel('Salasana').fill('hyvin pitkä salasana');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Luo tili' }).click();
+    // The account exists once the address is confirmed: the link in the mail, then its button.
+    await page.getByRole('heading', { level: 1, name: fi['signup.checkMailTitle'] }).waitFor();
+    const mail = await waitForMail(town.mailbox, mailTo('uusi.asukas@example.fi'));
+    await page.goto(linkIn(mail, '/verify').href);
+    await page.getByRole('button', { name: fi['verify.submit'] }).click();
     await page.getByText('Kirjautuneena: Uusi Asukas').waitFor();
 
     await page.getByRole('button', { name: 'Kirjaudu ulos' }).click();
